@@ -1,0 +1,178 @@
+"""Writes on bodies: founding a body, appointing and ending memberships, linking households."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.audit import services as audit
+from gongzhi.audit.services import snapshot
+from gongzhi.bodies import permissions
+from gongzhi.bodies.models import Body, CentralHouseholdLink, Membership, PartyMember, Post
+from gongzhi.core import access
+from gongzhi.core.access import ensure, is_superuser
+from gongzhi.core.capabilities import Cap
+from gongzhi.people.models import Household, Person
+from gongzhi.places.models import Community, Compound
+from gongzhi.places.rules import is_within
+
+
+@transaction.atomic
+def body_create(
+    *, actor, kind: str, name: str, place, parent: Body | None = None, **fields
+) -> Body:
+    """Found a body at a place node (a street, community, compound, grid or building)."""
+    parent_scope = place.path.rsplit("/", 2)[0] + "/" if place.path.count("/") > 1 else place.path
+    ensure(
+        actor is None
+        or is_superuser(actor)
+        or access.allows(actor, Cap.MANAGE_BODIES, parent_scope)
+    )
+    compound = place if isinstance(place, Compound) else getattr(place, "compound", None)
+    community = place if isinstance(place, Community) else getattr(compound, "community", None)
+    body = Body(
+        kind=kind,
+        name=name,
+        place_path=place.path,
+        compound=compound,
+        community=community,
+        parent=parent,
+        **fields,
+    )
+    body.full_clean()
+    body.save()
+    audit.record(actor=actor, action="body.create", obj=body, after=snapshot(body))
+    return body
+
+
+@transaction.atomic
+def membership_appoint(
+    *,
+    actor,
+    body: Body,
+    person: Person,
+    post: str,
+    scope=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Membership:
+    """Give a person a post in a body for a term; ``scope`` narrows it (building, grid)."""
+    ensure(actor is None or permissions.can_manage_members(actor, body))
+    if post not in Post.values:
+        raise ValidationError({"post": "未知职务。"})
+    scope_path = scope.path if scope is not None else body.place_path
+    if not is_within(scope_path, body.place_path):
+        raise ValidationError({"scope": "负责范围必须在组织所在范围之内。"})
+    membership = Membership(
+        body=body,
+        person=person,
+        post=post,
+        scope_path=scope_path,
+        start=start or timezone.localdate(),
+        end=end,
+    )
+    membership.full_clean()
+    membership.save()
+    audit.record(
+        actor=actor,
+        action="membership.appoint",
+        obj=membership,
+        after=snapshot(membership),
+        place_path=scope_path,
+    )
+    _forget_person(person)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, end: dt.date | None = None) -> Membership:
+    ensure(actor is None or permissions.can_manage_members(actor, membership.body))
+    end = end or timezone.localdate()
+    if end < membership.start:
+        raise ValidationError({"end": "任期结束不能早于开始。"})
+    before = snapshot(membership, ["end"])
+    membership.end = end
+    membership.save(update_fields=["end"])
+    audit.record(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        before=before,
+        after=snapshot(membership, ["end"]),
+        place_path=membership.scope_path,
+    )
+    return membership
+
+
+@transaction.atomic
+def central_household_link(
+    *, actor, membership: Membership, household: Household
+) -> CentralHouseholdLink:
+    """Link a household to a party-member central household (article 003: five each)."""
+    ensure(actor is None or permissions.can_manage_members(actor, membership.body))
+    if membership.post != Post.CENTRAL_HOUSEHOLD:
+        raise ValidationError("只有党员中心户可以联系住户。")
+    if not is_within(household.room.path, membership.body.place_path):
+        raise ValidationError("联系户必须在本组织范围内。")
+    link = CentralHouseholdLink.objects.create(membership=membership, household=household)
+    audit.record(
+        actor=actor,
+        action="central_household.link",
+        obj=link,
+        after=snapshot(link),
+        place_path=household.room.path,
+    )
+    return link
+
+
+@transaction.atomic
+def party_member_register(
+    *,
+    actor,
+    person: Person,
+    organisation: Body | None = None,
+    organisation_name: str = "",
+    is_in_service: bool = False,
+    registered_community: Community | None = None,
+    joined_on: dt.date | None = None,
+) -> PartyMember:
+    """Record a party member; in-service members may 双报到 at the community where they live."""
+    scope = (
+        registered_community.path
+        if registered_community
+        else organisation.place_path
+        if organisation
+        else ""
+    )
+    ensure(actor is None or is_superuser(actor) or access.allows(actor, Cap.MANAGE_BODIES, scope))
+    if registered_community is not None and not is_in_service:
+        raise ValidationError("只有在职党员可以双报到。")
+    member = PartyMember(
+        person=person,
+        organisation=organisation,
+        organisation_name=organisation_name,
+        is_in_service=is_in_service,
+        registered_community=registered_community,
+        joined_on=joined_on,
+        registered_on=timezone.localdate() if registered_community else None,
+    )
+    member.full_clean()
+    member.save()
+    audit.record(
+        actor=actor,
+        action="party_member.register",
+        obj=member,
+        after=snapshot(member),
+        place_path=scope,
+    )
+    _forget_person(person)
+    return member
+
+
+def _forget_person(person: Person) -> None:
+    account = getattr(person, "account", None)
+    if account is not None:
+        access.forget(account)

@@ -1,0 +1,101 @@
+"""The one access mechanism every app builds its permissions on.
+
+A person's grants come from their memberships and posts (bodies), and from where they
+live or own (people). Each grant is a set of capabilities over a node of the place
+tree, given by its path. "May user U do C at place P" is then: some grant of U holds C
+and P lies inside that grant's node. Apps register grant providers in ``AppConfig.ready``;
+each app's ``permissions.py`` names its predicates on top of ``allows``/``scope_q``.
+Views and the API never decide access themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from gongzhi.core.capabilities import Cap
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    capabilities: frozenset[Cap]
+    source: str  # human label, e.g. "社区居委会 · 社区工作者"
+    kind: str = ""  # body kind or "resident"/"owner"
+    post: str = ""
+
+
+GrantProvider = Callable[[object], Iterable[Grant]]
+_providers: list[GrantProvider] = []
+_CACHE_ATTR = "_gongzhi_grants"
+
+
+def register_provider(provider: GrantProvider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def grants_for(user) -> tuple[Grant, ...]:
+    """All grants of ``user``, computed once per user object (i.e. per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = tuple(g for provider in _providers for g in provider(user) if g.path)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(user) -> None:
+    """Drop cached grants after the user's memberships changed."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def allows(user, capability: Cap, path: str) -> bool:
+    """May ``user`` exercise ``capability`` at the place ``path``?"""
+    if not path:
+        return False
+    if is_superuser(user):
+        return True
+    return any(capability in g.capabilities and path.startswith(g.path) for g in grants_for(user))
+
+
+def reaches(user, path: str) -> bool:
+    """Does some grant of ``user`` lie inside ``path``? (A building leader reaches the compound.)"""
+    if is_superuser(user):
+        return True
+    return any(g.path.startswith(path) or path.startswith(g.path) for g in grants_for(user))
+
+
+def paths_for(user, capability: Cap) -> list[str]:
+    """The outermost paths where ``user`` holds ``capability``."""
+    paths = sorted({g.path for g in grants_for(user) if capability in g.capabilities})
+    outermost: list[str] = []
+    for p in paths:
+        if not any(p.startswith(o) for o in outermost):
+            outermost.append(p)
+    return outermost
+
+
+def scope_q(user, capability: Cap, field: str = "path") -> Q:
+    """A filter selecting the rows whose ``field`` path lies where ``user`` holds ``capability``."""
+    if is_superuser(user):
+        return Q()
+    q = Q(pk__in=[])
+    for p in paths_for(user, capability):
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def ensure(condition: bool, message: str = "您没有权限执行此操作。") -> None:
+    """Raise PermissionDenied unless ``condition`` holds."""
+    if not condition:
+        raise PermissionDenied(message)

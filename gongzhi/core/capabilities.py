@@ -1,0 +1,19 @@
+"""Named capabilities: what a role may do. Roles map to sets of these (bodies.rules, people.rules)."""
+
+from enum import StrEnum
+
+
+class Cap(StrEnum):
+    VIEW_PLACE = "place.view"  # see a place, its buildings and its bodies
+    VIEW_ROSTER = "roster.view"  # rooms, owners, residents (contacts masked)
+    VIEW_CONTACT = "people.contact"  # full phone and ID numbers
+    EDIT_ROSTER = "roster.edit"  # import, export, edit rooms and people
+    MANAGE_BODIES = "bodies.manage"  # memberships and posts
+    VIEW_AUDIT = "audit.view"
+    EXPORT_AUDIT = "audit.export"
+    VIEW_FIGURES = "figures.view"  # counts and figures for a place
+    FILE_DEMAND = "demands.file"
+    DISPATCH = "demands.dispatch"
+    HANDLE = "demands.handle"
+    VOTE = "voting.vote"
+    MANAGE_VOTES = "voting.manage"

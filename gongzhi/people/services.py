@@ -1,0 +1,213 @@
+"""Writes about people: accounts, SMS login codes, households, residents and owners."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.audit import services as audit
+from gongzhi.audit.services import snapshot
+from gongzhi.core.access import ensure
+from gongzhi.people import permissions, rules
+from gongzhi.people.models import Account, Household, Ownership, Person, Residency
+from gongzhi.people.sms import get_sender
+from gongzhi.places.models import Room
+
+SMS_RESEND_SECONDS = 60
+
+
+class SmsTooSoon(ValidationError):
+    pass
+
+
+@transaction.atomic
+def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
+    """Send a 6-digit one-time login code. Silent about whether the account exists."""
+    from gongzhi.people.models import SmsCode
+
+    phone = rules.normalise_mobile(phone)
+    if not rules.is_mobile(phone):
+        raise ValidationError("请输入11位中国大陆手机号码。", code="mobile")
+    now = now or timezone.now()
+    recent = SmsCode.objects.filter(
+        phone=phone, created_at__gt=now - dt.timedelta(seconds=SMS_RESEND_SECONDS)
+    ).exists()
+    if recent:
+        raise SmsTooSoon(f"验证码已发送,请{SMS_RESEND_SECONDS}秒后再试。", code="too_soon")
+    if not Account.objects.filter(phone=phone, is_active=True).exists():
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    SmsCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
+    SmsCode.objects.create(
+        phone=phone,
+        code_hash=make_password(code),
+        created_at=now,
+        expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+    )
+    message = f"【共治】您的登录验证码是{code},{settings.SMS_CODE_TTL_SECONDS // 60}分钟内有效。"
+    transaction.on_commit(lambda: get_sender().send(phone, message))
+
+
+@transaction.atomic
+def sms_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) -> bool:
+    """True once for a valid, unexpired code; each wrong try counts toward the limit."""
+    from gongzhi.people.models import SmsCode
+
+    now = now or timezone.now()
+    phone = rules.normalise_mobile(phone)
+    sms = (
+        SmsCode.objects.select_for_update()
+        .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if sms is None or sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+        return False
+    if not check_password(code.strip(), sms.code_hash):
+        sms.attempts += 1
+        sms.save(update_fields=["attempts"])
+        return False
+    sms.used_at = now
+    sms.save(update_fields=["used_at"])
+    return True
+
+
+@transaction.atomic
+def account_create(*, actor, person: Person, phone: str, password: str | None = None) -> Account:
+    """Open an account for a person (staff do it for residents; or a superuser)."""
+    ensure(actor is None or actor.is_superuser or _may_edit_person(actor, person))
+    phone = rules.normalise_mobile(phone)
+    if Account.objects.filter(phone=phone).exists():
+        raise ValidationError({"phone": "该手机号已注册账号。"})
+    account = Account.objects.create_user(phone, password, person=person)
+    audit.record(
+        actor=actor, action="account.create", obj=account, after=snapshot(account),
+        place_path=_person_place(person),
+    )  # fmt: skip
+    return account
+
+
+def _person_place(person: Person) -> str:
+    room = (
+        Room.objects.filter(households__residencies__person=person).only("path").first()
+        or Room.objects.filter(ownerships__person=person).only("path").first()
+    )
+    return room.path if room else ""
+
+
+def _may_edit_person(actor, person: Person) -> bool:
+    place = _person_place(person)
+    return bool(place) and permissions.can_edit_roster(actor, place)
+
+
+@transaction.atomic
+def person_create(*, actor, room: Room | None = None, **fields) -> Person:
+    if room is not None:
+        ensure(permissions.can_edit_roster(actor, room.path))
+    else:
+        ensure(actor is None or actor.is_superuser)
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    audit.record(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        after=snapshot(person),
+        place_path=room.path if room else "",
+    )
+    return person
+
+
+@transaction.atomic
+def household_add(
+    *, actor, room: Room, head: Person, is_renting: bool = False, moved_in=None
+) -> Household:
+    ensure(permissions.can_edit_roster(actor, room.path))
+    household = Household.objects.create(
+        room=room, head=head, is_renting=is_renting, moved_in=moved_in
+    )
+    Residency.objects.create(
+        person=head, household=household, relation="tenant" if is_renting else "head",
+        is_tenant=is_renting, since=moved_in,
+    )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="household.add",
+        obj=household,
+        after=snapshot(household),
+        place_path=room.path,
+    )
+    return household
+
+
+@transaction.atomic
+def resident_add(
+    *, actor, household: Household, person: Person, relation: str, is_tenant: bool = False
+) -> Residency:
+    ensure(permissions.can_edit_roster(actor, household.room.path))
+    residency = Residency.objects.create(
+        person=person, household=household, relation=relation, is_tenant=is_tenant
+    )
+    audit.record(
+        actor=actor,
+        action="resident.add",
+        obj=residency,
+        after=snapshot(residency),
+        place_path=household.room.path,
+    )
+    return residency
+
+
+@transaction.atomic
+def ownership_add(
+    *, actor, room: Room, person: Person, designated_voter: bool | None = None, **fields
+) -> Ownership:
+    """Register an owner. The first owner of a room is its designated voter by default."""
+    ensure(permissions.can_edit_roster(actor, room.path))
+    has_voter = Ownership.objects.filter(
+        room=room, until__isnull=True, is_designated_voter=True
+    ).exists()
+    if designated_voter is None:
+        designated_voter = not has_voter
+    if designated_voter and has_voter:
+        raise ValidationError("该房屋已有指定表决人,请先变更。")
+    ownership = Ownership.objects.create(
+        room=room, person=person, is_designated_voter=designated_voter, **fields
+    )
+    audit.record(
+        actor=actor,
+        action="ownership.add",
+        obj=ownership,
+        after=snapshot(ownership),
+        place_path=room.path,
+    )
+    return ownership
+
+
+@transaction.atomic
+def designated_voter_set(*, actor, room: Room, person: Person) -> Ownership:
+    """Make one co-owner the room's designated voter (the others then count through them)."""
+    ensure(permissions.can_edit_roster(actor, room.path))
+    owners = list(Ownership.objects.select_for_update().filter(room=room, until__isnull=True))
+    target = next((o for o in owners if o.person_id == person.pk), None)
+    if target is None:
+        raise ValidationError("此人不是该房屋的业主。")
+    before = {o.person_id: o.is_designated_voter for o in owners}
+    Ownership.objects.filter(room=room, until__isnull=True).update(is_designated_voter=False)
+    Ownership.objects.filter(pk=target.pk).update(is_designated_voter=True)
+    audit.record(
+        actor=actor,
+        action="ownership.designate_voter",
+        obj=room,
+        before={"designated": before},
+        after={"designated": person.pk},
+    )
+    target.refresh_from_db()
+    return target
