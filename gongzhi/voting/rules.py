@@ -1,0 +1,654 @@
+"""Owners'-assembly vote rules: pure functions, no Django, no database.
+
+Legal basis, named once here and referred to below:
+
+* 民法典第二百七十八条 (Civil Code art. 278): the list of matters, the quorum
+  (专有部分面积占比三分之二以上 *and* 人数占比三分之二以上 of the owners take part)
+  and the two thresholds (四分之三以上 of the participating area *and* heads for
+  raising maintenance funds, rebuilding and changing the use of common parts;
+  过半数 of each for every other matter).
+* 法释〔2009〕7号《最高人民法院关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释》:
+  area is the exclusive area of each unit; heads are counted one per unit, except
+  that everything the developer still holds counts as one and one buyer with
+  several units counts as one.
+* 《业主大会和业主委员会指导规则》: the committee has 5 to 11 members, an odd
+  number, and a term of at most five years.
+
+"以上" includes the boundary (exactly 2/3 or 3/4 is enough); "过半数" is strict
+(exactly one half is not enough). All arithmetic is exact: areas are
+:class:`~decimal.Decimal` parsed from strings, and every comparison is a
+cross-multiplication over :class:`~fractions.Fraction`, never a rounded ratio.
+
+Two layers share ONE implementation of the rules:
+
+* :func:`decide` and :func:`elect` work on already-aggregated :class:`Totals`
+  (the database layer sums in SQL and calls these);
+* :func:`tally_decision` and :func:`tally_election` aggregate a roll and ballots
+  in memory (the ``tally`` recount command) and then call the functions above.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, TypeVar
+
+__all__ = [
+    "ELECTION_THRESHOLD",
+    "MATTER_LABELS",
+    "MAJORITY",
+    "QUORUM",
+    "SUPERMAJORITY",
+    "ZERO",
+    "Choice",
+    "DecisionResult",
+    "ElectionResult",
+    "Matter",
+    "Policy",
+    "RuleError",
+    "Threshold",
+    "Totals",
+    "Unit",
+    "UnitKind",
+    "build_roll",
+    "collect_ballots",
+    "decide",
+    "elect",
+    "format_area",
+    "meets",
+    "parse_area",
+    "parse_choice",
+    "parse_kind",
+    "parse_matter",
+    "quorum_met",
+    "tally_decision",
+    "tally_election",
+    "threshold_for",
+    "validate_committee_size",
+    "validate_term_years",
+]
+
+T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+
+CENT = Decimal("0.01")
+
+
+class RuleError(ValueError):
+    """Invalid input to the vote rules; ``message`` is Chinese, for users."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class Matter(StrEnum):
+    """Matters decided jointly by the owners (Civil Code art. 278, para. 1)."""
+
+    RULES_OF_PROCEDURE = "rules_of_procedure"
+    MANAGEMENT_RULES = "management_rules"
+    ELECT_COMMITTEE = "elect_committee"
+    HIRE_PROPERTY_MANAGER = "hire_property_manager"
+    USE_MAINTENANCE_FUND = "use_maintenance_fund"
+    RAISE_MAINTENANCE_FUND = "raise_maintenance_fund"
+    REBUILD = "rebuild"
+    CHANGE_COMMON_USE = "change_common_use"
+    OTHER_MAJOR = "other_major"
+
+    @property
+    def label(self) -> str:
+        return MATTER_LABELS[self]
+
+
+MATTER_LABELS: dict[Matter, str] = {
+    Matter.RULES_OF_PROCEDURE: "制定和修改业主大会议事规则",
+    Matter.MANAGEMENT_RULES: "制定和修改管理规约",
+    Matter.ELECT_COMMITTEE: "选举业主委员会或者更换业主委员会成员",
+    Matter.HIRE_PROPERTY_MANAGER: "选聘和解聘物业服务企业或者其他管理人",
+    Matter.USE_MAINTENANCE_FUND: "使用建筑物及其附属设施的维修资金",
+    Matter.RAISE_MAINTENANCE_FUND: "筹集建筑物及其附属设施的维修资金",
+    Matter.REBUILD: "改建、重建建筑物及其附属设施",
+    Matter.CHANGE_COMMON_USE: "改变共有部分的用途或者利用共有部分从事经营活动",
+    Matter.OTHER_MAJOR: "有关共有和共同管理权利的其他重大事项",
+}
+
+
+class UnitKind(StrEnum):
+    RESIDENTIAL = "residential"
+    COMMERCIAL = "commercial"
+    PARKING = "parking"
+
+
+UNIT_KIND_LABELS: dict[UnitKind, str] = {
+    UnitKind.RESIDENTIAL: "住宅",
+    UnitKind.COMMERCIAL: "经营性用房",
+    UnitKind.PARKING: "车位",
+}
+
+
+class Choice(StrEnum):
+    """A decision ballot. Abstain and spoilt count as participation, never as agreement."""
+
+    AGREE = "agree"
+    OPPOSE = "oppose"
+    ABSTAIN = "abstain"
+    SPOILT = "spoilt"
+
+
+CHOICE_LABELS: dict[Choice, str] = {
+    Choice.AGREE: "同意",
+    Choice.OPPOSE: "反对",
+    Choice.ABSTAIN: "弃权",
+    Choice.SPOILT: "废票",
+}
+
+
+def _parse_enum(enum: type[E], value: object, what: str) -> E:
+    if isinstance(value, enum):
+        return value
+    if isinstance(value, str):
+        try:
+            return enum(value)
+        except ValueError:
+            pass
+    allowed = "、".join(member.value for member in enum)
+    raise RuleError(f"未知的{what}：{value!r}（应为 {allowed} 之一）")
+
+
+def parse_matter(value: object) -> Matter:
+    """A :class:`Matter` from its key; :class:`RuleError` for anything else."""
+    return _parse_enum(Matter, value, "表决事项")
+
+
+def parse_kind(value: object) -> UnitKind:
+    """A :class:`UnitKind` from its key; :class:`RuleError` for anything else."""
+    return _parse_enum(UnitKind, value, "房屋类型")
+
+
+def parse_choice(value: object) -> Choice:
+    """A :class:`Choice` from its key; :class:`RuleError` for anything else."""
+    return _parse_enum(Choice, value, "表决选项")
+
+
+# --------------------------------------------------------------------------- areas
+
+_AREA_RE = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
+_AREA_LIMIT = Decimal(10) ** 12
+
+
+def parse_area(value: object) -> Decimal:
+    """An exclusive area in m², exact to the hundredth, from a string such as ``"89.57"``.
+
+    A :class:`Decimal` (as a ``DecimalField`` returns it) is accepted too. Floats, ints,
+    booleans, negative numbers, exponents, NaN, more than two decimals: all rejected.
+    """
+    if isinstance(value, Decimal):
+        if (
+            not value.is_finite()
+            or value < 0
+            or value >= _AREA_LIMIT
+            or value != value.quantize(CENT)
+        ):
+            raise RuleError(f"面积无效：{value}（应为非负数，最多两位小数）")
+        return abs(value).quantize(CENT)  # abs: no "-0.00"
+    if not isinstance(value, str):
+        raise RuleError(f'面积必须以字符串给出，例如 "89.57"，而不是 {value!r}')
+    if not _AREA_RE.fullmatch(value):
+        raise RuleError(f'面积格式无效：{value!r}（应为非负数，最多两位小数，例如 "89.57"）')
+    return Decimal(value).quantize(CENT)
+
+
+def format_area(area: Decimal) -> str:
+    """``Decimal("1234.5")`` → ``"1234.50"``: always exactly two decimals."""
+    return f"{area.quantize(CENT):f}"
+
+
+# --------------------------------------------------------------------------- totals
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Exclusive area (m²) and head count of a group of owners. Add them with ``+``."""
+
+    area: Decimal = Decimal("0.00")
+    heads: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.area, Decimal) or not self.area.is_finite():
+            raise RuleError(f"面积必须是精确小数（Decimal），而不是 {self.area!r}")
+        if self.area < 0:
+            raise RuleError(f"面积不能为负数：{self.area}")
+        if isinstance(self.heads, bool) or not isinstance(self.heads, int) or self.heads < 0:
+            raise RuleError(f"人数必须是非负整数，而不是 {self.heads!r}")
+
+    def __add__(self, other: Totals) -> Totals:
+        if not isinstance(other, Totals):
+            return NotImplemented
+        return Totals(self.area + other.area, self.heads + other.heads)
+
+    def covers(self, other: Totals) -> bool:
+        """True if ``other`` is no larger than ``self`` in both area and heads."""
+        return other.area <= self.area and other.heads <= self.heads
+
+    def to_json(self) -> dict[str, Any]:
+        return {"area": format_area(self.area), "heads": self.heads}
+
+
+ZERO = Totals()
+
+
+def _sum(items: Iterable[Totals]) -> Totals:
+    total = ZERO
+    for item in items:
+        total = total + item
+    return total
+
+
+# --------------------------------------------------------------------------- roll
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One exclusive part (专有部分): a flat, a shop or a parking space.
+
+    ``voter`` is who votes for it: the owner; for co-owned units the designated
+    co-owner; for everything the developer still holds, one developer id.
+    """
+
+    id: str
+    area: Decimal
+    voter: str
+    kind: UnitKind = UnitKind.RESIDENTIAL
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise RuleError(f"房屋编号必须是非空字符串，而不是 {self.id!r}")
+        if not isinstance(self.voter, str) or not self.voter:
+            raise RuleError(f"房屋 {self.id} 的表决人必须是非空字符串，而不是 {self.voter!r}")
+        if not isinstance(self.kind, UnitKind):
+            raise RuleError(f"房屋 {self.id} 的类型无效：{self.kind!r}")
+        if not isinstance(self.area, Decimal):
+            raise RuleError(f"房屋 {self.id} 的面积必须是 Decimal，而不是 {self.area!r}")
+        try:
+            parse_area(self.area)
+        except RuleError as exc:
+            raise RuleError(f"房屋 {self.id}：{exc.message}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Choices the owners' rules of procedure leave to the community.
+
+    ``count_parking_area``: whether parking spaces count towards area and heads.
+    Off by default: parking then contributes neither, and an owner of parking
+    only is not on the roll.
+    """
+
+    count_parking_area: bool = False
+
+    def counts(self, unit: Unit) -> bool:
+        return unit.kind is not UnitKind.PARKING or self.count_parking_area
+
+
+def build_roll(units: Iterable[Unit], policy: Policy = Policy()) -> dict[str, Totals]:
+    """Voter → weight: one head per voter, areas of all their counted units summed.
+
+    One head per voter is the whole of the head-count rule (法释〔2009〕7号): a unit is one
+    head; one owner of several units is one head; the developer's unsold units carry
+    one voter id and so are one head; co-owners vote through one designated voter.
+    Unit ids must be unique.
+    """
+    seen: set[str] = set()
+    areas: dict[str, Decimal] = {}
+    for unit in units:
+        if unit.id in seen:
+            raise RuleError(f"房屋编号重复：{unit.id}")
+        seen.add(unit.id)
+        if not policy.counts(unit):
+            continue
+        areas[unit.voter] = areas.get(unit.voter, Decimal("0.00")) + unit.area
+    return {voter: Totals(area, 1) for voter, area in areas.items()}
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A share of area AND of heads: ``part >= ratio * whole`` (or ``>`` when ``strict``)."""
+
+    ratio: Fraction
+    strict: bool
+    description: str
+
+    def reached(self, part: Decimal | int, whole: Decimal | int) -> bool:
+        """Exact cross-multiplication; nothing reaches a share of zero."""
+        if whole <= 0:
+            return False
+        lhs = Fraction(part) * self.ratio.denominator
+        rhs = Fraction(whole) * self.ratio.numerator
+        return lhs > rhs if self.strict else lhs >= rhs
+
+
+QUORUM = Threshold(
+    Fraction(2, 3),
+    strict=False,
+    description="专有部分面积占比三分之二以上的业主且人数占比三分之二以上的业主参与表决",
+)
+SUPERMAJORITY = Threshold(
+    Fraction(3, 4),
+    strict=False,
+    description="参与表决专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意",
+)
+MAJORITY = Threshold(
+    Fraction(1, 2),
+    strict=True,
+    description="参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意",
+)
+ELECTION_THRESHOLD = Threshold(
+    Fraction(1, 2),
+    strict=True,
+    description="候选人获参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意",
+)
+
+_SUPERMAJORITY_MATTERS = frozenset(
+    {Matter.RAISE_MAINTENANCE_FUND, Matter.REBUILD, Matter.CHANGE_COMMON_USE}
+)
+
+
+def threshold_for(matter: Matter | str) -> Threshold:
+    """3/4 inclusive for raising funds, rebuilding, changing common use; else 过半数 (strict)."""
+    return SUPERMAJORITY if parse_matter(matter) in _SUPERMAJORITY_MATTERS else MAJORITY
+
+
+def meets(threshold: Threshold, part: Totals, of: Totals) -> bool:
+    """Whether ``part`` reaches ``threshold`` of ``of`` in area AND in heads."""
+    return threshold.reached(part.area, of.area) and threshold.reached(part.heads, of.heads)
+
+
+def quorum_met(total: Totals, participating: Totals) -> bool:
+    """Participants hold 2/3 or more of the total area AND are 2/3 or more of the heads."""
+    return meets(QUORUM, participating, total)
+
+
+def _check_within(outer: Totals, inner: Totals, outer_name: str, inner_name: str) -> None:
+    if not outer.covers(inner):
+        raise RuleError(
+            f"{inner_name}（面积 {format_area(inner.area)}，{inner.heads} 人）"
+            f"超过{outer_name}（面积 {format_area(outer.area)}，{outer.heads} 人）"
+        )
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionResult:
+    matter: Matter
+    total: Totals
+    participating: Totals
+    agree: Totals
+    quorum_met: bool
+    passed: bool
+    threshold: Threshold
+    oppose: Totals | None = None
+    abstain: Totals | None = None
+    spoilt: Totals | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "matter": self.matter.value,
+            "matter_label": self.matter.label,
+            "total": self.total.to_json(),
+            "participating": self.participating.to_json(),
+            "agree": self.agree.to_json(),
+        }
+        for name in ("oppose", "abstain", "spoilt"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value.to_json()
+        data.update(
+            quorum_met=self.quorum_met,
+            quorum=QUORUM.description,
+            passed=self.passed,
+            threshold=self.threshold.description,
+        )
+        return data
+
+
+def decide(
+    matter: Matter | str,
+    total: Totals,
+    participating: Totals,
+    agree: Totals,
+    *,
+    oppose: Totals | None = None,
+    abstain: Totals | None = None,
+    spoilt: Totals | None = None,
+) -> DecisionResult:
+    """Apply art. 278 to aggregated totals: quorum first, then the matter's threshold.
+
+    ``oppose``/``abstain``/``spoilt`` are optional and only reported; when all are
+    given they must add up with ``agree`` to ``participating``.
+    """
+    matter = parse_matter(matter)
+    _check_within(total, participating, "业主总数", "参与表决")
+    _check_within(participating, agree, "参与表决", "同意")
+    parts = (agree, oppose, abstain, spoilt)
+    if all(p is not None for p in parts):
+        summed = _sum(p for p in parts if p is not None)
+        if summed != participating:
+            raise RuleError("同意、反对、弃权、废票之和与参与表决的面积或人数不一致")
+    threshold = threshold_for(matter)
+    has_quorum = quorum_met(total, participating)
+    return DecisionResult(
+        matter=matter,
+        total=total,
+        participating=participating,
+        agree=agree,
+        oppose=oppose,
+        abstain=abstain,
+        spoilt=spoilt,
+        quorum_met=has_quorum,
+        passed=has_quorum and meets(threshold, agree, participating),
+        threshold=threshold,
+    )
+
+
+def collect_ballots(entries: Iterable[tuple[str, T]]) -> dict[str, T]:
+    """``(voter, ballot)`` pairs → mapping; a second ballot from one voter is an error."""
+    ballots: dict[str, T] = {}
+    for voter, ballot in entries:
+        if voter in ballots:
+            raise RuleError(f"表决人 {voter} 提交了两张选票")
+        ballots[voter] = ballot
+    return ballots
+
+
+def _weight(roll: Mapping[str, Totals], voter: str) -> Totals:
+    try:
+        return roll[voter]
+    except KeyError:
+        raise RuleError(f"表决人 {voter} 不在业主名册上（或仅拥有不计入的车位）") from None
+
+
+def tally_decision(
+    roll: Mapping[str, Totals],
+    ballots: Mapping[str, Choice | str],
+    matter: Matter | str,
+) -> DecisionResult:
+    """Count decision ballots against a roll (see :func:`build_roll`) and :func:`decide`."""
+    by_choice: dict[Choice, Totals] = {choice: ZERO for choice in Choice}
+    for voter, raw in ballots.items():
+        weight = _weight(roll, voter)
+        try:
+            choice = parse_choice(raw)
+        except RuleError as exc:
+            raise RuleError(f"表决人 {voter} 的选票：{exc.message}") from None
+        by_choice[choice] = by_choice[choice] + weight
+    return decide(
+        matter,
+        total=_sum(roll.values()),
+        participating=_sum(by_choice.values()),
+        agree=by_choice[Choice.AGREE],
+        oppose=by_choice[Choice.OPPOSE],
+        abstain=by_choice[Choice.ABSTAIN],
+        spoilt=by_choice[Choice.SPOILT],
+    )
+
+
+# --------------------------------------------------------------------------- elections
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionResult:
+    """``elected`` in rank order; ``runoff``: tied for the last seats, none elected;
+    ``unfilled``: seats left for a new round."""
+
+    seats: int
+    total: Totals
+    participating: Totals
+    candidates: dict[str, Totals]
+    quorum_met: bool
+    qualified: tuple[str, ...]
+    elected: tuple[str, ...]
+    runoff: tuple[str, ...]
+    unfilled: int
+    threshold: Threshold = ELECTION_THRESHOLD
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "matter": Matter.ELECT_COMMITTEE.value,
+            "matter_label": Matter.ELECT_COMMITTEE.label,
+            "seats": self.seats,
+            "total": self.total.to_json(),
+            "participating": self.participating.to_json(),
+            "quorum_met": self.quorum_met,
+            "quorum": QUORUM.description,
+            "threshold": self.threshold.description,
+            "candidates": {c: t.to_json() for c, t in self.candidates.items()},
+            "qualified": list(self.qualified),
+            "elected": list(self.elected),
+            "runoff": list(self.runoff),
+            "unfilled": self.unfilled,
+        }
+
+
+def _check_seats(seats: object) -> int:
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        raise RuleError(f"应选席位数必须是正整数，而不是 {seats!r}")
+    return seats
+
+
+def elect(
+    total: Totals,
+    participating: Totals,
+    approvals: Mapping[str, Totals],
+    seats: int,
+) -> ElectionResult:
+    """Fill ``seats`` from aggregated approvals.
+
+    Nobody is elected without quorum. A candidate qualifies with 过半数 of the
+    participating area AND heads (strict). Qualified candidates are ranked by heads,
+    then area, and fill seats in that order; candidates tied exactly (same heads and
+    area) who are more than the seats left all go to a runoff, and those seats stay
+    unfilled for a new round. Equal-ranked candidates keep the order of ``approvals``.
+    """
+    seats = _check_seats(seats)
+    _check_within(total, participating, "业主总数", "参与表决")
+    for candidate, votes in approvals.items():
+        _check_within(participating, votes, "参与表决", f"候选人 {candidate} 的得票")
+    has_quorum = quorum_met(total, participating)
+    qualified: list[str] = []
+    elected: list[str] = []
+    runoff: list[str] = []
+    if has_quorum:
+        qualified = [
+            c for c, votes in approvals.items() if meets(ELECTION_THRESHOLD, votes, participating)
+        ]
+        qualified.sort(key=lambda c: (-approvals[c].heads, -approvals[c].area))
+        position = 0
+        while position < len(qualified) and len(elected) < seats:
+            rank = approvals[qualified[position]]
+            group = [c for c in qualified[position:] if approvals[c] == rank]
+            if len(group) > seats - len(elected):
+                runoff = group
+                break
+            elected.extend(group)
+            position += len(group)
+    return ElectionResult(
+        seats=seats,
+        total=total,
+        participating=participating,
+        candidates=dict(approvals),
+        quorum_met=has_quorum,
+        qualified=tuple(qualified),
+        elected=tuple(elected),
+        runoff=tuple(runoff),
+        unfilled=seats - len(elected),
+    )
+
+
+def tally_election(
+    roll: Mapping[str, Totals],
+    ballots: Mapping[str, Sequence[str]],
+    candidates: Sequence[str],
+    seats: int,
+) -> ElectionResult:
+    """Count approval ballots (at most ``seats`` distinct known candidates each) and :func:`elect`.
+
+    An empty ballot is valid: the voter takes part and approves nobody.
+    """
+    seats = _check_seats(seats)
+    approvals: dict[str, Totals] = {}
+    for candidate in candidates:
+        if not isinstance(candidate, str) or not candidate:
+            raise RuleError(f"候选人编号必须是非空字符串，而不是 {candidate!r}")
+        if candidate in approvals:
+            raise RuleError(f"候选人重复：{candidate}")
+        approvals[candidate] = ZERO
+    participating = ZERO
+    for voter, choices in ballots.items():
+        weight = _weight(roll, voter)
+        if isinstance(choices, str) or not isinstance(choices, Sequence):
+            raise RuleError(f"表决人 {voter} 的选票必须是候选人编号列表")
+        if len(choices) > seats:
+            raise RuleError(f"表决人 {voter} 选了 {len(choices)} 人，超过应选席位数 {seats}")
+        for candidate in choices:
+            if not isinstance(candidate, str) or candidate not in approvals:
+                raise RuleError(f"表决人 {voter} 的选票含未知候选人：{candidate!r}")
+        if len(set(choices)) != len(choices):
+            raise RuleError(f"表决人 {voter} 的选票重复选择同一候选人")
+        for candidate in choices:
+            approvals[candidate] = approvals[candidate] + weight
+        participating = participating + weight
+    return elect(_sum(roll.values()), participating, approvals, seats)
+
+
+# --------------------------------------------------------------------------- committee
+
+
+def validate_committee_size(members: int) -> int:
+    """The committee has an odd number of members from 5 to 11 (指导规则)."""
+    if (
+        isinstance(members, bool)
+        or not isinstance(members, int)
+        or not 5 <= members <= 11
+        or members % 2 == 0
+    ):
+        raise RuleError(f"业主委员会委员人数应为 5 至 11 人的单数，而不是 {members!r}")
+    return members
+
+
+def validate_term_years(years: int) -> int:
+    """A committee term is a whole number of years, at least 1 and at most 5 (指导规则)."""
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 5:
+        raise RuleError(f"业主委员会任期应为 1 至 5 年，而不是 {years!r}")
+    return years
