@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "gongzhi.bodies",
     "gongzhi.roster",
     "gongzhi.voting",
+    "gongzhi.demands",
+    "gongzhi.notifications",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +190,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+}
+
+# Background work (notifications, scheduled escalation) runs in django-q2's worker,
+# `manage.py qcluster`, using the database itself as the queue: no broker to install.
+Q_CLUSTER = {
+    "name": "gongzhi",
+    "orm": "default",
+    "workers": env_int("Q_WORKERS", 2, minimum=1),
+    "timeout": 120,
+    "retry": 180,
+    "max_attempts": 3,
+    "catch_up": False,
+    "sync": env_bool("Q_SYNC", default=False),
+    "label": "后台任务",
 }
 
 LOGGING = {

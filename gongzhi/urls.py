@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("gongzhi.bodies.urls")),
     path("", include("gongzhi.audit.urls")),
     path("", include("gongzhi.roster.urls")),
+    path("", include("gongzhi.voting.urls")),
+    path("", include("gongzhi.demands.urls")),
+    path("", include("gongzhi.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,4 +9,7 @@ urlpatterns = [
     path("", include("gongzhi.bodies.api_urls")),
     path("", include("gongzhi.audit.api_urls")),
     path("", include("gongzhi.roster.api_urls")),
+    path("", include("gongzhi.voting.api_urls")),
+    path("", include("gongzhi.demands.api_urls")),
+    path("", include("gongzhi.notifications.api_urls")),
 ]
