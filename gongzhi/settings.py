@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongzhi.voting",
     "gongzhi.demands",
     "gongzhi.notifications",
+    "gongzhi.notices",
     "django_q",
 ]
 

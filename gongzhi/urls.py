@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("gongzhi.voting.urls")),
     path("", include("gongzhi.demands.urls")),
     path("", include("gongzhi.notifications.urls")),
+    path("", include("gongzhi.notices.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("gongzhi.voting.api_urls")),
     path("", include("gongzhi.demands.api_urls")),
     path("", include("gongzhi.notifications.api_urls")),
+    path("", include("gongzhi.notices.api_urls")),
 ]
