@@ -170,8 +170,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an unauthenticated script gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -191,6 +192,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "gongzhi.bodies.models.BodyKind",
+        "PostEnum": "gongzhi.bodies.models.Post",
+        "RoomUseEnum": "gongzhi.places.models.RoomUse",
+        "AreaSourceEnum": "gongzhi.places.models.AreaSource",
+        "OwnersBodyKindEnum": "gongzhi.places.models.OwnersBodyKind",
+        "RelationEnum": "gongzhi.people.models.Relation",
+    },
 }
 
 # Background work (notifications, scheduled escalation) runs in django-q2's worker,
@@ -206,6 +215,21 @@ Q_CLUSTER = {
     "sync": env_bool("Q_SYNC", default=False),
     "label": "后台任务",
 }
+
+# Notifications (docs/notifications.md): in-app always; SMS, email, WeCom group bots optional.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["inapp"])
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "")
+NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 10, minimum=1)
+WECOM_WEBHOOK_URL = env_str("WECOM_WEBHOOK_URL", "")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongzhi@localhost")
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from gongzhi.bodies.models import Body, Membership
 from gongzhi.places.selectors import ancestors_of
@@ -10,10 +11,14 @@ from gongzhi.places.selectors import ancestors_of
 
 def bodies_of_place(path: str) -> QuerySet[Body]:
     """Bodies at the place, inside it (grid and building groups), and above it."""
+    today = timezone.localdate()
+    active = Q(memberships__start__lte=today) & (
+        Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
+    )
     return (
         Body.objects.filter(Q(place_path__startswith=path) | Q(place_path__in=ancestors_of(path)))
         .filter(dissolved_on__isnull=True)
-        .annotate(active_members=Count("memberships", filter=Q(memberships__end__isnull=True)))
+        .annotate(active_members=Count("memberships", filter=active))
         .order_by("place_path", "kind", "name")
     )
 

@@ -91,6 +91,8 @@ def membership_appoint(
 def membership_end(*, actor, membership: Membership, end: dt.date | None = None) -> Membership:
     ensure(actor is None or permissions.can_manage_members(actor, membership.body))
     end = end or timezone.localdate()
+    if membership.end is not None and membership.end <= timezone.localdate():
+        raise ValidationError({"end": "该任职已经结束。"})
     if end < membership.start:
         raise ValidationError({"end": "任期结束不能早于开始。"})
     before = snapshot(membership, ["end"])

@@ -61,7 +61,9 @@ class Street(PlaceNode):
     """街道: street (sub-district) office area."""
 
     LEVEL = "street"
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="streets", verbose_name=_("区")
+    )
 
     class Meta:
         verbose_name = _("街道")
@@ -78,7 +80,9 @@ class Community(PlaceNode):
     """社区: community, with its residents' committee and party committee."""
 
     LEVEL = "community"
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities")
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道")
+    )
 
     class Meta:
         verbose_name = _("社区")
@@ -102,7 +106,9 @@ class Compound(PlaceNode):
     """小区: residential compound, the unit of co-governance."""
 
     LEVEL = "compound"
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="compounds")
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("社区")
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     built_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
     has_property_company = models.BooleanField(_("有物业服务企业"), default=True)
@@ -143,7 +149,9 @@ class Grid(PlaceNode):
     """网格: grid, the area a grid worker looks after."""
 
     LEVEL = "grid"
-    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="grids")
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="grids", verbose_name=_("小区")
+    )
 
     class Meta:
         verbose_name = _("网格")
@@ -160,9 +168,16 @@ class Building(PlaceNode):
     """楼栋: building."""
 
     LEVEL = "building"
-    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("小区")
+    )
     grid = models.ForeignKey(
-        Grid, on_delete=models.PROTECT, related_name="buildings", null=True, blank=True
+        Grid,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        null=True,
+        blank=True,
+        verbose_name=_("网格"),
     )
     floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
     has_elevator = models.BooleanField(_("有电梯"), default=False)
@@ -182,7 +197,9 @@ class Entrance(PlaceNode):
     """单元: entrance (stairwell) of a building."""
 
     LEVEL = "entrance"
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="entrances")
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="entrances", verbose_name=_("楼栋")
+    )
 
     class Meta:
         verbose_name = _("单元")
@@ -213,12 +230,21 @@ class Room(PlaceNode):
     """房屋: a unit with an exclusive floor area (专有部分面积)."""
 
     LEVEL = "room"
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="rooms")
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("楼栋")
+    )
     entrance = models.ForeignKey(
-        Entrance, on_delete=models.PROTECT, related_name="rooms", null=True, blank=True
+        Entrance,
+        on_delete=models.PROTECT,
+        related_name="rooms",
+        null=True,
+        blank=True,
+        verbose_name=_("单元"),
     )
     # Denormalised from the building, so roll calls and counts need no join.
-    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="rooms")
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("小区")
+    )
     floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
     exclusive_area = models.DecimalField(
         _("专有面积(㎡)"),

@@ -1,0 +1,115 @@
+"""Serializers of the bodies API: one for each request and each response."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from gongzhi.bodies.models import Body, Membership, Post
+from gongzhi.people.models import Person
+from gongzhi.people.serializers import PersonCardField
+from gongzhi.places import models as place_models
+from gongzhi.places import rules as place_rules
+
+_MODEL_OF_LEVEL = {
+    "district": place_models.District,
+    "street": place_models.Street,
+    "community": place_models.Community,
+    "compound": place_models.Compound,
+    "grid": place_models.Grid,
+    "building": place_models.Building,
+    "entrance": place_models.Entrance,
+    "room": place_models.Room,
+}
+
+
+# One Body component serves lists and detail alike (detail nests it): the body-kind enum
+# then lives in a single component and keeps the OpenAPI name BodyKindEnum, whatever
+# other apps call "kind".
+class BodySerializer(serializers.ModelSerializer):
+    """组织."""
+
+    kind_display = serializers.CharField(source="get_kind_display")
+    is_party = serializers.BooleanField(help_text="党组织")
+    active_members = serializers.SerializerMethodField(help_text="在任人数")
+
+    class Meta:
+        model = Body
+        fields = [
+            "id", "kind", "kind_display", "name", "place_path", "compound", "community",
+            "parent", "is_party", "has_party_organisation", "legal_name", "contract_start",
+            "contract_end", "term_start", "term_end", "established_on", "active_members",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_active_members(self, body) -> int:
+        # Annotated by bodies_of_place; counted from the members by body_with_members.
+        if hasattr(body, "active_members"):
+            return body.active_members
+        return len(body.current_memberships)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """任职: a person's post in a body; contacts masked unless the reader may see them."""
+
+    person = PersonCardField()
+    post_display = serializers.CharField(source="get_post_display")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "body", "person", "post", "post_display", "scope_path", "start", "end"]
+        read_only_fields = fields
+
+
+class BodyDetailSerializer(serializers.Serializer):
+    """组织 with its current members (bodies.selectors.body_with_members)."""
+
+    body = BodySerializer(source="*")
+    members = MembershipSerializer(many=True, source="current_memberships")
+
+
+class MembershipAppointSerializer(serializers.Serializer):
+    """Appoint a person to a post; the scope defaults to the body's place and may be
+    narrowed to a building (by id) or any place node inside the body's (by path)."""
+
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), help_text="人员编号")
+    post = serializers.ChoiceField(choices=Post.choices)
+    scope_path = serializers.CharField(
+        required=False, max_length=200, help_text="负责范围的地点路径,如 d1/s2/c3/p4/g5/"
+    )
+    building = serializers.IntegerField(required=False, help_text="负责的楼栋编号")
+    start = serializers.DateField(required=False, help_text="任期开始,默认今天")
+    end = serializers.DateField(required=False, allow_null=True, help_text="任期结束")
+
+    def validate_scope_path(self, value: str):
+        try:
+            segments = place_rules.parse_path(value)
+        except ValueError:
+            segments = []
+        if not segments:
+            raise serializers.ValidationError(_("地点路径格式不正确。"))
+        level, pk = segments[-1]
+        place = _MODEL_OF_LEVEL[level].objects.filter(pk=pk, path=value).first()
+        if place is None:
+            raise serializers.ValidationError(_("没有这个地点。"))
+        return place
+
+    def validate_building(self, value: int):
+        building = place_models.Building.objects.filter(pk=value).first()
+        if building is None:
+            raise serializers.ValidationError(_("没有这个楼栋。"))
+        return building
+
+    def validate(self, attrs):
+        if "scope_path" in attrs and "building" in attrs:
+            raise serializers.ValidationError(_("负责范围只能用 scope_path 或 building 之一指定。"))
+        scope = attrs.pop("scope_path", None) or attrs.pop("building", None)
+        attrs["scope"] = scope
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": _("任期结束不能早于开始。")})
+        return attrs
+
+
+class MembershipEndSerializer(serializers.Serializer):
+    end = serializers.DateField(required=False, help_text="任期结束日期,默认今天")

@@ -1,0 +1,58 @@
+"""What every app's API views share: uniform 404s, pagination and the error shapes.
+
+Access itself is decided in each app's ``permissions.py`` (``get_compound_for`` and the
+``can_*`` predicates); this module only makes the outcome look the same everywhere:
+
+* Every ``Http404`` becomes a bare "未找到。": ``get_object_or_404`` says
+  "No Compound matches the given query." (English, and different from the 404 of an
+  existing compound outside the user's scope, which would tell an outsider which ids exist).
+* Lists are paged by limit/offset, 20 by default and at most 100 a page.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import LimitOffsetPagination
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=``; the default limit is REST_FRAMEWORK["PAGE_SIZE"] (20)."""
+
+    max_limit = 100
+
+
+class ApiViewMixin:
+    # Mix into every API view, before the DRF base class. (A comment, not a docstring:
+    # drf-spectacular would show a docstring as the description of every operation.)
+
+    pagination_class = Pagination
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a 401, 403, 404 or 429 response."""
+
+    detail = serializers.CharField(help_text="错误说明(中文)")
+
+
+_ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="输入有误:字段名 → 错误信息列表(中文);与字段无关的错误在 detail 或 __all__ 下。",
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效。"),
+    403: OpenApiResponse(ErrorSerializer, description="没有权限执行此操作(或未登录)。"),
+    404: OpenApiResponse(ErrorSerializer, description="不存在,或不在您可见的范围内。"),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error responses of an operation; 401 and 403 always apply."""
+    return {code: _ERRORS[code] for code in sorted({401, 403, *codes})}
