@@ -1,0 +1,46 @@
+"""Reads on notifications: a user's own list and unread count, staff's delivery log."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gongzhi.core import access
+from gongzhi.core.capabilities import Cap
+from gongzhi.notifications.models import Delivery, Notification, NotificationPreference
+
+
+def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    """How many of the user's notifications are unread: one COUNT on a partial index."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def preferences_of(*, user) -> tuple[dict[tuple[str, str], bool], str]:
+    """The user's recorded choices ``{(kind, channel): wants}`` and notification email."""
+    choices = {
+        (kind, channel): enabled
+        for kind, channel, enabled in NotificationPreference.objects.filter(
+            account=user
+        ).values_list("kind", "channel", "enabled")
+    }
+    contact = getattr(user, "notification_contact", None)
+    return choices, (contact.email if contact else "")
+
+
+def deliveries_for(*, user, status: str | None = None) -> QuerySet[Delivery]:
+    """Deliveries of batches about the places where ``user`` may read the audit log."""
+    qs = Delivery.objects.filter(access.scope_q(user, Cap.VIEW_AUDIT, "batch__place_path"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("batch").order_by("-updated_at", "-id")
