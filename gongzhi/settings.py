@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongzhi.demands",
     "gongzhi.notifications",
     "gongzhi.notices",
+    "gongzhi.lists",
     "django_q",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("gongzhi.demands.urls")),
     path("", include("gongzhi.notifications.urls")),
     path("", include("gongzhi.notices.urls")),
+    path("", include("gongzhi.lists.urls")),
 ]
 
 if settings.DEBUG:

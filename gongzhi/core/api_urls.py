@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("gongzhi.demands.api_urls")),
     path("", include("gongzhi.notifications.api_urls")),
     path("", include("gongzhi.notices.api_urls")),
+    path("", include("gongzhi.lists.api_urls")),
 ]
