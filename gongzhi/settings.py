@@ -217,6 +217,9 @@ Q_CLUSTER = {
     "label": "后台任务",
 }
 
+# Benchmark-only endpoints (bench/): off unless BENCH_ENDPOINTS=true.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", default=False)
+
 # Notifications (docs/notifications.md): in-app always; SMS, email, WeCom group bots optional.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["inapp"])
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "")

@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("gongzhi.lists.urls")),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.insert(0, path("bench/", include("gongzhi.core.bench_urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
