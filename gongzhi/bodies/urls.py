@@ -1,2 +1,10 @@
+from django.urls import path
+
+from gongzhi.bodies import views
+
 app_name = "bodies"
-urlpatterns: list = []
+urlpatterns = [
+    path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
+    path("bodies/<int:pk>/members/", views.member_appoint, name="member_appoint"),
+    path("bodies/<int:pk>/members/<int:mpk>/end/", views.member_end, name="member_end"),
+]

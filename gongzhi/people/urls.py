@@ -1,2 +1,10 @@
+from django.urls import path
+
+from gongzhi.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/sms/", views.login_sms, name="login_sms"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+]
