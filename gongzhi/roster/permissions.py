@@ -1,0 +1,37 @@
+"""Who may import and export a compound's roster (花名册), on top of people.permissions.
+
+Import and export both need EDIT_ROSTER at the compound (core.capabilities: "import,
+export, edit rooms and people"): an export discloses every owner and resident at once.
+Whether the export shows full phone and ID numbers is a separate question, VIEW_CONTACT.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from gongzhi.people import permissions as people_permissions
+from gongzhi.places import permissions as places_permissions
+from gongzhi.places.models import Compound
+
+
+def can_import_roster(user, compound: Compound) -> bool:
+    return people_permissions.can_edit_roster(user, compound.path)
+
+
+def can_export_roster(user, compound: Compound) -> bool:
+    return people_permissions.can_edit_roster(user, compound.path)
+
+
+def can_see_contacts(user, compound: Compound) -> bool:
+    """Full phone and ID numbers in the export; masked otherwise."""
+    return people_permissions.can_view_contact(user, compound.path)
+
+
+def get_compound_for_roster(user, pk: int, *, export: bool = False) -> Compound:
+    """The compound for a roster page: 404 when the user cannot see it, 403 when the user
+    sees it but may not import (or export) its roster."""
+    compound = places_permissions.get_compound_for(user, pk)
+    allowed = can_export_roster if export else can_import_roster
+    if not allowed(user, compound):
+        raise PermissionDenied("您没有权限导入或导出该小区的花名册。")
+    return compound
