@@ -1,0 +1,283 @@
+"""Story 001: 江南街道, 贺州市八步区 (article 001, the "124" model).
+
+From the article: the four-level party tree 街道党工委—社区大党委—小区党支部—网格党小组;
+owners' committees (9 in the street, 5 with their own party branch) and property
+management committees (11); red property companies; 27 partner units (区域包保包联单位)
+and in-service party members (双报到) claiming items of the problem list; 厦良社区,
+点灯社区's 秀峰苑小区, and 香槟城小区 (the "党建引领 幸福香槟" brand).
+
+Assumed: 香槟城小区 lies in 厦良社区; the sizes; every name of a person or company; six of
+the 27 partner units are created (names invented). 秀峰苑小区 is added as a compound run
+by a property management committee (物管会), the other kind of owners' body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gongzhi.bodies.models import BodyKind as K
+from gongzhi.bodies.models import Post
+from gongzhi.core.demo.context import DemoContext, World
+from gongzhi.core.demo.org import (
+    community_org,
+    grid_worker,
+    partner_unit,
+    property_company,
+    street_org,
+    team,
+)
+from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
+from gongzhi.places.models import OwnersBodyKind
+
+KEY = "001"
+REGION = "451102"  # 八步区
+SURNAMES = "guangxi"
+GRIDS = ("第一网格", "第二网格", "第三网格")
+
+PLAN = RosterPlan(
+    region=REGION,
+    surnames=SURNAMES,
+    city="贺州市",
+    buildings=[
+        BuildingPlan(
+            n,
+            1,
+            16,
+            2,
+            (88, 140),
+            elevator=True,
+            grid=GRIDS[(n - 1) // 2],
+            shops=8 if n == 1 else 0,
+        )
+        for n in range(1, 7)
+    ],
+    grids=GRIDS,
+    vacancy=0.08,
+    renting=0.15,
+    co_owned=0.4,
+    developer="开发商:贺州江南置业有限公司",
+    developer_flats=3,
+    landlords=6,
+    head_ages=(25, 80),
+    moved_in=(2014, 2024),
+)
+
+SECOND_PLAN = RosterPlan(
+    region=REGION,
+    surnames=SURNAMES,
+    city="贺州市",
+    buildings=[BuildingPlan(n, 2, 6, 2, (62, 96), grid="第一网格") for n in range(1, 5)],
+    grids=("第一网格",),
+    vacancy=0.06,
+    renting=0.18,
+    co_owned=0.3,
+    landlords=3,
+    head_ages=(30, 88),
+    moved_in=(2004, 2024),
+)
+
+PARTNERS = {
+    "厦良社区": (
+        "八步区住房和城乡建设局",
+        "八步区民族宗教事务局",
+        "国网贺州供电局江南供电所",
+        "八步区司法局江南司法所",
+    ),
+    "点灯社区": ("八步区市场监督管理局江南市场监管所", "八步区城市管理监督局"),
+}
+
+
+def build(ctx: DemoContext) -> World:
+    rng = ctx.rng
+    district = ctx.district("贺州市八步区", REGION)
+    street = ctx.street(district, "江南街道")
+    xialiang = ctx.community(street, "厦良社区")
+    diandeng = ctx.community(street, "点灯社区")
+    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
+    co = community_org(ctx, xialiang, so, party_name="厦良社区大党委")
+    co2 = community_org(ctx, diandeng, so, party_name="点灯社区大党委", workers=2)
+    compound, roster = ctx.compound(
+        xialiang,
+        "香槟城小区",
+        PLAN,
+        built_year=2013,
+        address="贺州市八步区江南街道",
+        has_property_company=True,
+        owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
+    )
+    world = World(KEY, district, street, xialiang, compound, roster)
+    ctx.worlds[KEY] = world
+    b, p, m = world.bodies, world.people, world.memberships
+    b.update(
+        street_party=so.party,
+        street_office=so.office,
+        community_party=co.party,
+        residents_committee=co.committee,
+    )
+
+    # Four levels: 街道党工委 → 社区大党委 → 小区党支部 → 网格党小组.
+    branch = ctx.body(
+        K.COMPOUND_PARTY_BRANCH,
+        "香槟城小区党支部",
+        compound,
+        parent=co.party,
+        established_on=dt.date(2020, 7, 1),
+    )
+    b["branch"] = branch
+    secretary = roster.pick(rng, age=(40, 62), owner=True).person
+    deputy = roster.pick(rng, age=(35, 65), owner=True).person
+    for person in (secretary, deputy):
+        ctx.party_member(person, organisation=branch)
+    m["secretary"] = ctx.appoint(branch, secretary, Post.SECRETARY, start=dt.date(2020, 7, 1))
+    ctx.appoint(branch, deputy, Post.DEPUTY_SECRETARY, start=dt.date(2020, 7, 1))
+    p["secretary"] = secretary
+    for name in GRIDS:
+        grid = roster.grids[name]
+        p[f"grid_worker:{name}"] = grid_worker(ctx, co, grid)
+        group = ctx.body(
+            K.GRID_PARTY_GROUP,
+            f"香槟城小区{name}党小组",
+            grid,
+            parent=branch,
+            established_on=dt.date(2021, 3, 1),
+        )
+        b[f"grid_group:{name}"] = group
+        in_grid = [bb for bb in roster.buildings if bb.grid_id == grid.pk]
+        leader = roster.pick(rng, building=in_grid[0], age=(35, 70)).person
+        ctx.party_member(leader, organisation=branch)
+        ctx.appoint(group, leader, Post.SECRETARY, start=dt.date(2021, 3, 1))
+        for building in in_grid:
+            for _ in range(2):
+                person = roster.pick(rng, building=building, age=(25, 85)).person
+                ctx.party_member(person, organisation=branch)
+                ctx.appoint(group, person, Post.MEMBER, start=dt.date(2021, 3, 1))
+            leader_of_building = roster.pick(rng, building=building, age=(35, 70), owner=True)
+            ctx.appoint(
+                group,
+                leader_of_building.person,
+                Post.BUILDING_LEADER,
+                scope=building,
+                start=dt.date(2021, 3, 1),
+            )
+
+    # An owners' committee with its own party branch, and a red property company.
+    term = dt.date(2022, 6, 18)
+    committee = ctx.body(
+        K.OWNERS_COMMITTEE,
+        "香槟城小区业主委员会",
+        compound,
+        term_start=term,
+        term_end=dt.date(2027, 6, 17),
+        has_party_organisation=True,
+        established_on=dt.date(2017, 6, 1),
+    )
+    b["owners_committee"] = committee
+    chair = roster.pick(rng, age=(40, 66), owner=True).person
+    ctx.party_member(chair, organisation=branch)
+    m["owners_chair"] = ctx.appoint(committee, chair, Post.CHAIR, start=term)
+    for post in (Post.VICE_CHAIR, Post.MEMBER, Post.MEMBER, Post.MEMBER):
+        ctx.appoint(committee, roster.pick(rng, age=(30, 70), owner=True).person, post, start=term)
+    b["property"], manager, clerks = property_company(
+        ctx,
+        compound,
+        co,
+        name="江南物业",
+        legal_name="贺州江南物业服务有限公司",
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2027, 12, 31),
+        red=True,
+    )
+
+    # Volunteers: party members as examples, residents won over as volunteers.
+    captain = roster.pick(rng, age=(30, 60)).person
+    ctx.party_member(captain, organisation=branch)
+    volunteers = [roster.pick(rng, age=(18, 72)).person for _ in range(8)]
+    b["team:volunteers"], _ = team(
+        ctx,
+        K.VOLUNTEER_TEAM,
+        "香槟城小区志愿服务队",
+        compound,
+        captain,
+        volunteers,
+        post=Post.VOLUNTEER,
+        parent=branch,
+        start=dt.date(2021, 5, 1),
+    )
+    # In-service party members living here, 双报到 with 厦良社区.
+    world.more["in_service"] = []
+    for unit in ("八步区教育局机关党支部", "贺州市人民医院党委", "八步区财政局机关党支部"):
+        person = roster.pick(rng, age=(26, 55)).person
+        ctx.party_member(
+            person, organisation_name=unit, in_service=True, registered_community=xialiang
+        )
+        world.more["in_service"].append(person)
+
+    # Some of the 27 partner units (区域包保包联单位), each with a liaison.
+    for org, community in ((co, xialiang), (co2, diandeng)):
+        for name in PARTNERS[community.name]:
+            b[f"partner:{name}"], p[f"liaison:{name}"] = partner_unit(ctx, org, name)
+
+    # 秀峰苑小区: a property management committee (物管会) appointed in 点灯社区.
+    second, second_roster = ctx.compound(
+        diandeng,
+        "秀峰苑小区",
+        SECOND_PLAN,
+        built_year=2004,
+        address="贺州市八步区江南街道",
+        has_property_company=True,
+        owners_body_kind=OwnersBodyKind.PROPERTY_MANAGEMENT_COMMITTEE,
+    )
+    world.more["second_compound"] = second
+    world.more["second_roster"] = second_roster
+    grid = second_roster.grids["第一网格"]
+    grid_worker(ctx, co2, grid)
+    branch2 = ctx.body(
+        K.COMPOUND_PARTY_BRANCH,
+        "秀峰苑小区党支部",
+        second,
+        parent=co2.party,
+        established_on=dt.date(2021, 4, 1),
+    )
+    secretary2 = second_roster.pick(rng, age=(50, 72), owner=True).person
+    ctx.party_member(secretary2, organisation=branch2)
+    ctx.appoint(branch2, secretary2, Post.SECRETARY, start=dt.date(2021, 4, 1))
+    for _ in range(6):
+        ctx.party_member(second_roster.pick(rng, age=(30, 88)).person, organisation=branch2)
+    pmc = ctx.body(
+        K.PROPERTY_MANAGEMENT_COMMITTEE,
+        "秀峰苑小区物业管理委员会",
+        second,
+        term_start=dt.date(2023, 3, 1),
+        term_end=dt.date(2027, 2, 28),
+        established_on=dt.date(2023, 3, 1),
+    )
+    b["second:pmc"] = pmc
+    # A 物管会 is chaired by the community and filled with owners' representatives.
+    ctx.appoint(pmc, co2.workers[0], Post.CHAIR, start=dt.date(2023, 3, 1))
+    ctx.appoint(pmc, secretary2, Post.VICE_CHAIR, start=dt.date(2023, 3, 1))
+    for _ in range(3):
+        ctx.appoint(
+            pmc,
+            second_roster.pick(rng, age=(35, 72), owner=True).person,
+            Post.MEMBER,
+            start=dt.date(2023, 3, 1),
+        )
+    for number in range(1, len(SECOND_PLAN.buildings) + 1):
+        building = second_roster.building(number)
+        leader = second_roster.pick(rng, building=building, age=(40, 75), owner=True).person
+        ctx.appoint(
+            branch2, leader, Post.BUILDING_LEADER, scope=building, start=dt.date(2023, 3, 1)
+        )
+    property_company(
+        ctx,
+        second,
+        co2,
+        name="秀峰物业",
+        legal_name="贺州秀峰物业服务有限公司",
+        start=dt.date(2023, 5, 1),
+        end=dt.date(2028, 4, 30),
+        clerks=1,
+    )
+
+    ctx.account("jiangnan_secretary", secretary, "香槟城小区")
+    return world
