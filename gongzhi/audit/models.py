@@ -28,6 +28,9 @@ class AuditEventQuerySet(models.QuerySet):
 
     _raw_delete = delete
 
+    def _update(self, values):
+        raise AppendOnlyError()
+
 
 class AuditEvent(models.Model):
     """审计事件: who did what to which object, when, with the data before and after.
@@ -62,14 +65,20 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-at", "-id"]
+        # Django's internal saves and related deletes go through the base manager: make it
+        # the refusing one too.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
+        if self.pk is not None:  # events get their pk from the database, once
             raise AppendOnlyError()
+        # Always an INSERT: a new instance carrying an existing pk must not become an UPDATE.
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -117,7 +117,9 @@ def central_household_link(
     ensure(actor is None or permissions.can_manage_members(actor, membership.body))
     if membership.post != Post.CENTRAL_HOUSEHOLD:
         raise ValidationError("只有党员中心户可以联系住户。")
-    if not is_within(household.room.path, membership.body.place_path):
+    if not Membership.objects.active().filter(pk=membership.pk).exists():
+        raise ValidationError("该党员中心户的任期已结束。")
+    if not is_within(household.room.path, membership.scope_path):
         raise ValidationError("联系户必须在本组织范围内。")
     link = CentralHouseholdLink.objects.create(membership=membership, household=household)
     audit.record(

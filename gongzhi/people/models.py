@@ -63,6 +63,15 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude=None):
+        self.id_number = rules.normalise_id_number(self.id_number)
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        # One spelling per ID number, so the unique constraint sees '…X' and '…x' as one.
+        self.id_number = rules.normalise_id_number(self.id_number)
+        super().save(*args, **kwargs)
+
     @property
     def masked_phone(self) -> str:
         return rules.mask_phone(self.phone)

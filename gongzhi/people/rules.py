@@ -24,6 +24,12 @@ def is_mobile(raw: str) -> bool:
     return bool(MOBILE_RE.match(normalise_mobile(raw)))
 
 
+def normalise_id_number(raw: str | None) -> str | None:
+    """Strip and upper-case (the check digit X); empty means none."""
+    value = (raw or "").strip().upper()
+    return value or None
+
+
 def is_id_number(raw: str) -> bool:
     """18-digit resident ID with a valid GB 11643 check digit."""
     value = (raw or "").strip().upper()

@@ -40,8 +40,8 @@ def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
     ).exists()
     if recent:
         raise SmsTooSoon(f"验证码已发送,请{SMS_RESEND_SECONDS}秒后再试。", code="too_soon")
-    if not Account.objects.filter(phone=phone, is_active=True).exists():
-        return
+    # The same work whether or not the account exists (a code row, a hash), so neither the
+    # resend throttle nor the timing tells anyone which numbers have accounts.
     code = f"{secrets.randbelow(10**6):06d}"
     SmsCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
     SmsCode.objects.create(
@@ -50,6 +50,8 @@ def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
         created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
     )
+    if not Account.objects.filter(phone=phone, is_active=True).exists():
+        return
     message = f"【共治】您的登录验证码是{code},{settings.SMS_CODE_TTL_SECONDS // 60}分钟内有效。"
     transaction.on_commit(lambda: get_sender().send(phone, message))
 
@@ -171,6 +173,7 @@ def ownership_add(
 ) -> Ownership:
     """Register an owner. The first owner of a room is its designated voter by default."""
     ensure(permissions.can_edit_roster(actor, room.path))
+    Room.objects.select_for_update().filter(pk=room.pk).first()  # serialise owners of one room
     has_voter = Ownership.objects.filter(
         room=room, until__isnull=True, is_designated_voter=True
     ).exists()

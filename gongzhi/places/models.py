@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +193,14 @@ class Building(PlaceNode):
     def parent_node(self):
         return self.grid or self.compound
 
+    def clean(self):
+        if self.grid_id and self.compound_id and self.grid.compound_id != self.compound_id:
+            raise ValidationError({"grid": _("网格不属于该小区。")})
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
 
 class Entrance(PlaceNode):
     """单元: entrance (stairwell) of a building."""
@@ -278,9 +287,16 @@ class Room(PlaceNode):
     def parent_node(self):
         return self.entrance or self.building
 
+    def clean(self):
+        if self.entrance_id and self.building_id and self.entrance.building_id != self.building_id:
+            raise ValidationError({"entrance": _("单元不属于该楼栋。")})
+        if self.compound_id and self.building_id and self.building.compound_id != self.compound_id:
+            raise ValidationError({"compound": _("房屋的小区必须与楼栋一致。")})
+
     def save(self, *args, **kwargs):
         if self.building_id and not self.compound_id:
             self.compound_id = self.building.compound_id
+        self.clean()
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:

@@ -1,0 +1,69 @@
+"""Production settings are safe by default: check --deploy passes and DEBUG is off."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Set by settings_test (or a developer's shell): none may reach the production run.
+OURS = {
+    "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "SECURE", "SECURE_HSTS_SECONDS",
+    "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CSRF_TRUSTED_ORIGINS",
+}  # fmt: skip
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    env = {k: v for k, v in os.environ.items() if k not in OURS}
+    env.update(
+        DJANGO_SETTINGS_MODULE="gongzhi.settings",
+        SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
+        ALLOWED_HOSTS="gongzhi.example.cn",
+        PYTHONIOENCODING="utf-8",
+        **extra,
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_no_warning():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNINGS:" not in output and "ERRORS:" not in output
+    assert "security.W" not in output
+
+
+def test_debug_defaults_to_off():
+    script = "from django.conf import settings; print(settings.DEBUG)"
+    result = run(["-c", script], production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_production_defaults_are_secure():
+    script = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0,"
+        " s.DATABASES['default']['ENGINE'])"
+    )
+    result = run(["-c", script], production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"] * 4 + ["django.db.backends.sqlite3"]

@@ -1,0 +1,233 @@
+"""THE permission matrix: every role of the cast × every action × inside and outside scope.
+
+The tables below are the documentation. Each names, for one place, the actions each role
+of tests/cast.py may take there; every other (role, action) pair must be refused. The
+places:
+
+- ``A``: compound A itself (its page, roster, bodies, audit log, figures).
+- ``A/1号楼``: a room of building 1 of A, which lies in grid 甲一网格: the building
+  leader and the grid worker act here, while at the level of A they only *reach* it.
+- ``B``: the other compound of community C1 (the community worker's, not A's staff's).
+- ``Z``: the compound of community C2, same street (only the street official's).
+
+A new role or a changed capability must change a table here, in plain sight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.http import Http404
+
+from gongzhi.audit import permissions as audit_permissions
+from gongzhi.bodies import permissions as bodies_permissions
+from gongzhi.bodies.models import Body, BodyKind, Post
+from gongzhi.bodies.rules import ROLE_CAPABILITIES
+from gongzhi.core import access
+from gongzhi.core.capabilities import Cap
+from gongzhi.people import permissions as people_permissions
+from gongzhi.places import permissions as places_permissions
+from tests.cast import Cast
+
+ROLES = (
+    "resident", "owner", "building_leader", "clerk", "clerk_b", "secretary", "owners_chair",
+    "grid_worker", "community_worker", "street_official", "outsider", "nobody",
+)  # fmt: skip
+
+# The actions, each a question about one place (given by its path).
+VIEW_PLACE = "view place"  # the compound page: places.permissions.get_compound_for
+VIEW_ROSTER = "view roster"  # people.permissions.can_view_roster
+VIEW_CONTACT = "see contacts"  # people.permissions.can_view_contact (full phone, ID)
+EDIT_ROSTER = "edit/import roster"  # people.permissions.can_edit_roster
+MANAGE_BODIES = "manage bodies"  # bodies.permissions.can_manage_members (branch_a in A)
+VIEW_AUDIT = "view audit"  # audit.permissions.can_view_audit
+EXPORT_AUDIT = "export audit"  # audit.permissions.can_export_audit
+VIEW_FIGURES = "view figures"  # Cap.VIEW_FIGURES
+DISPATCH = "dispatch"  # Cap.DISPATCH
+HANDLE = "handle"  # Cap.HANDLE
+VOTE = "vote"  # Cap.VOTE
+
+ACTIONS = (
+    VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, EDIT_ROSTER, MANAGE_BODIES, VIEW_AUDIT,
+    EXPORT_AUDIT, VIEW_FIGURES, DISPATCH, HANDLE, VOTE,
+)  # fmt: skip
+
+NOTHING: frozenset[str] = frozenset()
+COMMUNITY_STAFF = frozenset(
+    {VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, EDIT_ROSTER, MANAGE_BODIES, VIEW_AUDIT,
+     EXPORT_AUDIT, VIEW_FIGURES, DISPATCH}
+)  # fmt: skip
+STREET = frozenset({VIEW_PLACE, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES})
+CLERK = frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, HANDLE})
+
+# ------------------------------------------------------------------ compound A itself
+IN_A: dict[str, frozenset[str]] = {
+    "resident": frozenset({VIEW_PLACE}),
+    "owner": frozenset({VIEW_PLACE, VOTE}),
+    "building_leader": frozenset({VIEW_PLACE}),  # reaches A; acts in building 1 only
+    "clerk": CLERK,
+    "clerk_b": NOTHING,
+    "secretary": frozenset(
+        {VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, MANAGE_BODIES, VIEW_AUDIT, VIEW_FIGURES, DISPATCH}
+    ),  # fmt: skip
+    "owners_chair": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_FIGURES, HANDLE}),
+    "grid_worker": frozenset({VIEW_PLACE}),  # reaches A; acts in grid 甲一网格 only
+    "community_worker": COMMUNITY_STAFF,
+    "street_official": STREET,
+    "outsider": NOTHING,
+    "nobody": NOTHING,
+}
+
+# ------------------------------------------------ a room of building 1 (grid 甲一网格) of A
+IN_ROOM_OF_A: dict[str, frozenset[str]] = {
+    **IN_A,
+    "building_leader": frozenset({VIEW_PLACE, VIEW_ROSTER, HANDLE}),
+    "grid_worker": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, DISPATCH}),
+}
+
+# -------------------------------------------------- compound B (same community as A)
+IN_B: dict[str, frozenset[str]] = {
+    **dict.fromkeys(ROLES, NOTHING),
+    "clerk_b": CLERK,
+    "community_worker": COMMUNITY_STAFF,
+    "street_official": STREET,
+}
+
+# ------------------------------------------- compound Z (other community, same street)
+IN_Z: dict[str, frozenset[str]] = {
+    **dict.fromkeys(ROLES, NOTHING),
+    "street_official": STREET,
+    "outsider": frozenset({VIEW_PLACE}),  # lives in Z
+}
+
+MATRIX = {"A": IN_A, "A/1号楼": IN_ROOM_OF_A, "B": IN_B, "Z": IN_Z}
+
+
+def _path(cast: Cast, place: str) -> str:
+    return {"A": cast.a, "A/1号楼": cast.room_a, "B": cast.b, "Z": cast.z}[place].path
+
+
+def _body_at(cast: Cast, place: str) -> Body:
+    """The body whose members are managed at ``place``: A's party branch, or one like it."""
+    if place == "A":
+        return cast.branch_a
+    return Body(kind=BodyKind.COMPOUND_PARTY_BRANCH, name="支部", place_path=_path(cast, place))
+
+
+def _view_place(user, cast: Cast, place: str) -> bool:
+    compound = {"A": cast.a, "B": cast.b, "Z": cast.z}.get(place)
+    if compound is None:  # a room: the predicate the room pages use
+        return places_permissions.can_view_place(user, _path(cast, place))
+    try:
+        places_permissions.get_compound_for(user, compound.pk)
+    except Http404:
+        assert not places_permissions.can_view_place(user, compound.path)
+        return False
+    assert places_permissions.can_view_place(user, compound.path)
+    return True
+
+
+def _cap(capability: Cap) -> Callable[[object, Cast, str], bool]:
+    return lambda user, cast, place: access.allows(user, capability, _path(cast, place))
+
+
+PREDICATES: dict[str, Callable[[object, Cast, str], bool]] = {
+    VIEW_PLACE: _view_place,
+    VIEW_ROSTER: lambda u, c, p: people_permissions.can_view_roster(u, _path(c, p)),
+    VIEW_CONTACT: lambda u, c, p: people_permissions.can_view_contact(u, _path(c, p)),
+    EDIT_ROSTER: lambda u, c, p: people_permissions.can_edit_roster(u, _path(c, p)),
+    MANAGE_BODIES: lambda u, c, p: bodies_permissions.can_manage_members(u, _body_at(c, p)),
+    VIEW_AUDIT: lambda u, c, p: audit_permissions.can_view_audit(u, _path(c, p)),
+    EXPORT_AUDIT: lambda u, c, p: audit_permissions.can_export_audit(u, _path(c, p)),
+    VIEW_FIGURES: _cap(Cap.VIEW_FIGURES),
+    DISPATCH: _cap(Cap.DISPATCH),
+    HANDLE: _cap(Cap.HANDLE),
+    VOTE: _cap(Cap.VOTE),
+}
+
+CELLS = [
+    pytest.param(role, action, place, id=f"{role}-{action}-{place}")
+    for place in MATRIX
+    for role in ROLES
+    for action in ACTIONS
+]
+
+
+def test_tables_name_every_role_and_only_known_actions():
+    assert set(PREDICATES) == set(ACTIONS)
+    for table in MATRIX.values():
+        assert set(table) == set(ROLES)
+        assert all(allowed <= set(ACTIONS) for allowed in table.values())
+
+
+@pytest.mark.parametrize(("role", "action", "place"), CELLS)
+def test_permission_matrix(cast, role, action, place):
+    user = getattr(cast, role)
+    expected = action in MATRIX[place][role]
+    assert PREDICATES[action](user, cast, place) is expected, (
+        f"{role} {'should' if expected else 'should NOT'} be able to {action} in {place}"
+    )
+
+
+# Which compounds each role reaches at all (its list of compounds, places.compounds_visible_to).
+COMPOUNDS_REACHED = {
+    "resident": {"A"},
+    "owner": {"A"},
+    "building_leader": {"A"},
+    "clerk": {"A"},
+    "clerk_b": {"B"},  # B's own clerk
+    "secretary": {"A"},
+    "owners_chair": {"A"},
+    "grid_worker": {"A"},
+    "community_worker": {"A", "B"},
+    "street_official": {"A", "B", "Z"},
+    "outsider": {"Z"},  # lives in Z
+    "nobody": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_compounds_visible_to(cast, role):
+    names = {cast.a.pk: "A", cast.b.pk: "B", cast.z.pk: "Z"}
+    seen = {names[c.pk] for c in places_permissions.compounds_visible_to(getattr(cast, role))}
+    assert seen == COMPOUNDS_REACHED[role]
+
+
+def test_only_community_and_street_roles_reach_beyond_their_own_compound(cast):
+    """Of A's people, only community- and street-level roles reach B or Z at all."""
+    a_people = [r for r in ROLES if r not in {"clerk_b", "outsider", "nobody"}]
+    beyond = {r for r in a_people if COMPOUNDS_REACHED[r] - {"A"}}
+    assert beyond == {"community_worker", "street_official"}
+    for role in a_people:
+        for name, compound in (("B", cast.b), ("Z", cast.z)):
+            reached = places_permissions.can_view_place(getattr(cast, role), compound.path)
+            assert reached is (name in COMPOUNDS_REACHED[role]), (role, name)
+
+
+def test_the_tables_agree_with_compounds_visible_to():
+    """A role sees a compound's page exactly when the compound is in its list."""
+    for place in ("A", "B", "Z"):
+        for role in ROLES:
+            assert (VIEW_PLACE in MATRIX[place][role]) is (place in COMPOUNDS_REACHED[role])
+
+
+def test_superuser_may_do_everything_everywhere(cast, django_user_model):
+    root = django_user_model.objects.create_superuser("13700000009", "gongzhi-pass-123")
+    for place in MATRIX:
+        for action in ACTIONS:
+            assert PREDICATES[action](root, cast, place), (action, place)
+    assert set(places_permissions.compounds_visible_to(root)) == {cast.a, cast.b, cast.z}
+
+
+def test_inactive_account_may_do_nothing(cast):
+    cast.community_worker.is_active = False
+    for action in ACTIONS:
+        assert not PREDICATES[action](cast.community_worker, cast, "A"), action
+
+
+def test_every_role_capability_pair_uses_valid_body_kinds_and_posts():
+    kinds, posts = set(BodyKind.values), set(Post.values)
+    bad = [(k, p) for k, p in ROLE_CAPABILITIES if k not in kinds or p not in posts]
+    assert bad == []
+    assert all(isinstance(c, Cap) for caps in ROLE_CAPABILITIES.values() for c in caps)
