@@ -1,0 +1,372 @@
+"""Demands API v1: file, inbox, dispatch board, one demand with its timeline, every move,
+categories, duplicates and figures. Views parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from gongzhi.bodies.models import Body
+from gongzhi.core import access
+from gongzhi.core.access import ensure
+from gongzhi.core.api_permissions import ApiViewMixin, Pagination, error_responses
+from gongzhi.core.capabilities import Cap
+from gongzhi.demands import permissions, selectors, services
+from gongzhi.demands import serializers as s
+from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
+from gongzhi.demands.rules import DemandError
+from gongzhi.people.models import Person
+from gongzhi.places import rules as place_rules
+from gongzhi.places.models import Building, Compound, Room
+from gongzhi.places.permissions import get_compound_for
+
+TAGS = ["demands 诉求"]
+
+
+class NoCountPagination(Pagination):
+    """limit/offset without COUNT(*): one query for the page (limit + 1 rows tell whether
+    there is a next page). The inbox is read all day; its count is not needed."""
+
+    def paginate_fetch(self, fetch, request) -> list:
+        """A page from ``fetch(offset, count)`` (e.g. selectors.inbox_page)."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows = list(fetch(self.offset, self.limit + 1))
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return self.paginate_fetch(lambda offset, count: queryset[offset : offset + count], request)
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, self.limit_query_param, self.limit)
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+
+def _one(model, pk, field: str, message: str, queryset=None):
+    if pk is None:
+        return None
+    obj = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
+    if obj is None:
+        raise DemandError({field: [message]})
+    return obj
+
+
+def _detail(request, demand, status_code=status.HTTP_200_OK) -> Response:
+    demand = selectors.demand_for(request.user, demand.pk)
+    context = {
+        "request": request,
+        "sees_reporter": permissions.sees_reporter(request.user, demand),
+    }
+    return Response(s.DemandDetailSerializer(demand, context=context).data, status=status_code)
+
+
+class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.DemandListSerializer
+
+    @extend_schema(
+        operation_id="demands_list",
+        summary="我的诉求",
+        description="我提交的和我关注的诉求,新的在前。",
+        tags=TAGS,
+        responses={200: s.DemandListSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(selectors.demands_of_person(request.user))
+        return self.get_paginated_response(s.DemandListSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="demands_create",
+        summary="提交诉求",
+        description=(
+            "居民提交诉求(multipart,可附照片)。填 reporter 或电话/入户/纸条/会议渠道时为工作人员"
+            "代录入;kind=micro_wish 为微心愿。照片重新编码为JPEG并去除EXIF。"
+        ),
+        tags=TAGS,
+        request={"multipart/form-data": s.FileSerializer, "application/json": s.FileSerializer},
+        responses={201: s.DemandListSerializer, **error_responses(400)},
+    )
+    def post(self, request, *args, **kwargs):
+        form = s.FileSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        compound = _one(Compound, data["compound"], "compound", "小区不存在。",
+                        Compound.objects.select_related("community"))  # fmt: skip
+        common = dict(
+            actor=request.user,
+            compound=compound,
+            description=data["description"],
+            place_kind=data["place_kind"],
+            room=_one(Room, data.get("room"), "room", "房屋不存在。"),
+            building=_one(Building, data.get("building"), "building", "楼栋不存在。"),
+            location_note=data["location_note"],
+            is_public=data["is_public"],
+            photos=data["photos"],
+            category=_one(Category, data.get("category"), "category", "类别不存在。"),
+        )
+        reporter = _one(Person, data.get("reporter"), "reporter", "人员不存在。")
+        channel = data["channel"]
+        if data["kind"] == Kind.MICRO_WISH:
+            demand = services.microwish_file(reporter=reporter, channel=channel, **common)
+        elif reporter is not None or channel in STAFF_CHANNELS:
+            demand = services.demand_file_on_behalf(
+                reporter=reporter, channel=channel, urgency=data["urgency"], **common
+            )
+        else:
+            demand = services.demand_file(channel=channel, urgency=data["urgency"], **common)
+        return Response(s.DemandListSerializer(demand).data, status=status.HTTP_201_CREATED)
+
+
+class DemandInboxView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.DemandListSerializer
+    pagination_class = NoCountPagination
+
+    @extend_schema(
+        operation_id="demands_inbox_list",
+        summary="承办待办",
+        description="当前承办组织(在任成员、范围内)或承办人为我的待办诉求:待接单、待报到、处理中、整改中、待反馈。",
+        tags=TAGS,
+        responses={200: s.DemandListSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        page = self.paginator.paginate_fetch(
+            lambda offset, count: selectors.inbox_page(request.user, offset=offset, limit=count),
+            request,
+        )
+        data = s.DemandListSerializer(page, many=True, context={"now": timezone.now()}).data
+        return self.get_paginated_response(data)
+
+
+class DemandBoardView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.DemandListSerializer
+
+    @extend_schema(
+        operation_id="demands_board_list",
+        summary="派单台",
+        description="我可派单范围内的诉求,可按状态、类别、楼栋、小区、类型和是否超时筛选。",
+        tags=TAGS,
+        parameters=[s.BoardFilterSerializer],
+        responses={200: s.DemandListSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        filters = s.BoardFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        now = timezone.now()
+        qs = selectors.dispatch_board(request.user, now=now, **filters.validated_data)
+        page = self.paginate_queryset(qs)
+        data = s.DemandListSerializer(page, many=True, context={"now": now}).data
+        return self.get_paginated_response(data)
+
+
+class DemandDetailView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.DemandDetailSerializer
+
+    @extend_schema(
+        operation_id="demands_retrieve",
+        summary="诉求详情",
+        description="诉求、照片、时间线,以及我现在可做的操作。不在可见范围内为404。",
+        tags=TAGS,
+        responses={200: s.DemandDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return _detail(request, selectors.demand_for(request.user, kwargs["pk"]))
+
+
+class DemandSimilarView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.SimilarSerializer
+
+    @extend_schema(
+        operation_id="demands_similar_list",
+        summary="相似的未办结诉求",
+        description="同一楼栋(公共区域则同一小区公共区域)内很相似的未办结诉求,供派单人合并。",
+        tags=TAGS,
+        responses={200: s.SimilarSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        demand = selectors.demand_for(request.user, kwargs["pk"])
+        ensure(permissions.can_dispatch(request.user, demand), "只有派单人可以查看相似诉求。")
+        similar = selectors.similar_open_demands(demand)
+        return Response(s.SimilarSerializer(similar, many=True).data)
+
+
+def _action(slug, serializer, summary, description, call, *, multipart=False, status_code=200):
+    """One POST endpoint per move: parse, call the service, answer with the demand."""
+
+    request_body = (
+        {"multipart/form-data": serializer, "application/json": serializer}
+        if multipart
+        else serializer
+    )
+
+    class View(ApiViewMixin, generics.GenericAPIView):
+        serializer_class = serializer
+
+        @extend_schema(
+            operation_id=f"demands_{slug.replace('-', '_')}",
+            summary=summary,
+            description=description,
+            tags=TAGS,
+            request=request_body,
+            responses={200: s.DemandDetailSerializer, **error_responses(400, 404)},
+        )
+        def post(self, request, *args, **kwargs):
+            demand = selectors.demand_for(request.user, kwargs["pk"])
+            form = serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            call(request, demand, form.validated_data)
+            return _detail(request, demand, status_code)
+
+    View.__name__ = f"Demand{slug.title().replace('-', '')}View"
+    View.__qualname__ = View.__name__
+    return View
+
+
+def _dispatch(request, demand, data):
+    body = _one(Body, data.get("handler_body"), "handler_body", "组织不存在。")
+    person = _one(Person, data.get("handler_person"), "handler_person", "人员不存在。")
+    services.demand_dispatch(actor=request.user, demand=demand, handler_body=body,
+                             handler_person=person, note=data["note"])  # fmt: skip
+
+
+def _merge(request, demand, data):
+    into = selectors.demand_for(request.user, data["into"])
+    services.demand_merge(actor=request.user, demand=demand, into=into, note=data["note"])
+
+
+ACTIONS = {
+    "dispatch": _action("dispatch", s.DispatchSerializer, "派单",
+                        "派给承办组织和/或承办人;都不填时按本小区派单规则推荐。", _dispatch),
+    "accept": _action("accept", s.NoteSerializer, "接单", "承办人接单,办结时限开始计算。",
+                      lambda r, d, v: services.demand_accept(actor=r.user, demand=d, note=v["note"])),
+    "return": _action("return", s.ReasonSerializer, "退回", "承办人退回给派单人,须填理由。",
+                      lambda r, d, v: services.demand_return(actor=r.user, demand=d,
+                                                             reason=v["reason"])),
+    "whistle": _action("whistle", s.ReasonSerializer, "吹哨",
+                       "诉求人或承办人吹哨,叫来升级链的下一层级,须填理由。",
+                       lambda r, d, v: services.demand_whistle(actor=r.user, demand=d,
+                                                               reason=v["reason"])),
+    "report-in": _action("report-in", s.NoteSerializer, "报到", "被叫来的层级报到并承办。",
+                         lambda r, d, v: services.demand_report_in(actor=r.user, demand=d,
+                                                                   note=v["note"])),
+    "resolve": _action("resolve", s.ResolveSerializer, "办结", "承办人办结,可附办结照片。",
+                       lambda r, d, v: services.demand_resolve(actor=r.user, demand=d,
+                                                               note=v["note"], photos=v["photos"]),
+                       multipart=True),
+    "evaluate": _action("evaluate", s.EvaluateSerializer, "评价",
+                        "诉求人评价1–5分;2分及以下转入整改。",
+                        lambda r, d, v: services.demand_evaluate(actor=r.user, demand=d,
+                                                                 rating=v["rating"],
+                                                                 comment=v["comment"])),
+    "feedback": _action("feedback", s.TextSerializer, "反馈", "承办人评价后反馈。",
+                        lambda r, d, v: services.demand_feedback(actor=r.user, demand=d,
+                                                                 text=v["text"])),
+    "close": _action("close", s.SummarySerializer, "总结关闭", "社区写总结并关闭。",
+                     lambda r, d, v: services.demand_close(actor=r.user, demand=d,
+                                                           summary=v["summary"])),
+    "merge": _action("merge", s.MergeSerializer, "合并", "派单人把重复诉求合并到原诉求。", _merge),
+    "withdraw": _action("withdraw", s.ReasonSerializer, "撤回", "诉求人撤回未办结的诉求。",
+                        lambda r, d, v: services.demand_withdraw(actor=r.user, demand=d,
+                                                                 reason=v["reason"])),
+    "follow": _action("follow", s.NoteSerializer, "关注", "关注一条可见的诉求(如本小区公开的诉求)。",
+                      lambda r, d, v: services.demand_follow(actor=r.user, demand=d)),
+    "unfollow": _action("unfollow", s.NoteSerializer, "取消关注", "取消关注。",
+                        lambda r, d, v: services.demand_unfollow(actor=r.user, demand=d)),
+    "comment": _action("comment", s.TextSerializer, "留言", "在时间线上留言。",
+                       lambda r, d, v: services.demand_comment(actor=r.user, demand=d,
+                                                               text=v["text"])),
+}  # fmt: skip
+
+
+class CategoryListView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.CategorySerializer
+
+    @extend_schema(
+        operation_id="demand_categories_list",
+        summary="诉求类别",
+        description="全区通用类别和该小区自己的类别;带 text 时在 suggested 中给出推荐类别。",
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("compound", OpenApiTypes.INT, description="小区编号"),
+            OpenApiParameter("text", OpenApiTypes.STR, description="诉求描述,用于推荐类别"),
+        ],
+        responses={200: s.CategorySuggestionSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        compound_id = request.query_params.get("compound")
+        compound = None
+        if compound_id:
+            if not compound_id.isdigit():
+                raise DemandError({"compound": ["小区编号无效。"]})
+            compound = get_compound_for(request.user, int(compound_id))
+        categories = list(selectors.categories_for(compound))
+        text = request.query_params.get("text", "")
+        suggested = selectors.suggest_category(compound, text) if text else None
+        return Response(
+            {
+                "results": s.CategorySerializer(categories, many=True).data,
+                "suggested": suggested.pk if suggested else None,
+            }
+        )
+
+
+def _local_midnight(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class DemandFiguresView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.FiguresSerializer
+
+    @extend_schema(
+        operation_id="demand_figures_retrieve",
+        summary="诉求统计",
+        description="某地点(街道、社区、小区……)某时段收到、办结、超时、升级的诉求数和满意率;一次查询。",
+        tags=TAGS,
+        parameters=[s.FiguresQuerySerializer],
+        responses={200: s.FiguresSerializer, **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        query = s.FiguresQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        place = query.validated_data["place"]
+        try:
+            place_rules.parse_path(place)
+        except ValueError:
+            raise DemandError({"place": ["地点路径无效。"]}) from None
+        if not place.endswith("/"):
+            place += "/"
+        ensure(
+            access.allows(request.user, Cap.VIEW_FIGURES, place)
+            or access.allows(request.user, Cap.DISPATCH, place),
+            "您无权查看该范围的统计。",
+        )
+        since = _local_midnight(query.validated_data.get("since"))
+        until = _local_midnight(query.validated_data.get("until"))
+        figures = selectors.figures(place, since, until)
+        return Response(
+            s.FiguresSerializer({"place": place, "since": since, "until": until, **figures}).data
+        )

@@ -1,0 +1,175 @@
+"""Notifications about demands, through the notifications app when it is installed.
+
+Services call ``after_commit(...)`` inside their transaction; the message is sent only
+once the change is committed (``transaction.on_commit``, robust: a failing channel never
+undoes or breaks a filing). Recipients are worked out at send time from the committed
+rows. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
+exist (or in a deployment without it) sending is a no-op, so demands never depend on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+
+logger = logging.getLogger("gongzhi.demands")
+
+# Kinds of notification this app sends (registered with the notifications app if present).
+KINDS: dict[str, str] = {
+    "demand.filed": "新诉求待派单",
+    "demand.dispatched": "诉求派单",
+    "demand.returned": "诉求被退回",
+    "demand.whistled": "吹哨报到",
+    "demand.escalated": "诉求超时升级",
+    "demand.reported_in": "已报到",
+    "demand.accepted": "诉求已接单",
+    "demand.resolved": "诉求已办结待评价",
+    "demand.rectification": "诉求需整改",
+    "demand.feedback": "诉求反馈",
+    "demand.closed": "诉求已总结关闭",
+    "demand.merged": "诉求已合并",
+    "demand.withdrawn": "诉求已撤回",
+}
+
+# Audiences: who hears about a demand (see selectors.accounts_*).
+FOLLOWERS = "followers"  # the reporter and followers
+HANDLERS = "handlers"  # the current handler body's members and the handler person
+DISPATCHERS = "dispatchers"  # branch secretary, grid worker, community staff over the place
+
+
+def _notify_function():
+    try:
+        from gongzhi.notifications.services import notify
+    except ImportError:
+        return None
+    return notify
+
+
+def send(
+    *,
+    recipients: list,
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    obj=None,
+    place_path: str = "",
+) -> bool:
+    """Hand one notification to the notifications app; False when there is none."""
+    notify = _notify_function()
+    if notify is None or not recipients:
+        return False
+    notify(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        obj=obj,
+        place_path=place_path,
+    )
+    return True
+
+
+def demand_url(demand_pk: int) -> str:
+    """The demand's page (the UI names it ``demands:detail``), or the conventional path."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("demands:detail", args=[demand_pk])
+    except NoReverseMatch:
+        return f"/demands/{demand_pk}/"
+
+
+def recipients_for(demand, audiences: Iterable[str], *, exclude_account_id=None) -> list:
+    from gongzhi.demands import selectors
+
+    found: dict[int, object] = {}
+    for audience in audiences:
+        if audience == FOLLOWERS:
+            accounts = selectors.accounts_following(demand)
+        elif audience == HANDLERS:
+            accounts = selectors.accounts_handling(demand)
+        elif audience == DISPATCHERS:
+            accounts = selectors.accounts_dispatching(demand)
+        else:
+            raise ValueError(f"unknown audience {audience!r}")
+        for account in accounts:
+            found.setdefault(account.pk, account)
+    found.pop(exclude_account_id, None)
+    return list(found.values())
+
+
+def deliver(
+    demand_pk: int,
+    *,
+    kind: str,
+    audiences: Iterable[str],
+    body: str = "",
+    extra_person_ids: Iterable[int] = (),
+    exclude_account_id=None,
+) -> None:
+    """Work out who to tell about ``demand_pk`` now and tell them (runs after commit)."""
+    if _notify_function() is None:
+        return
+    from gongzhi.demands.models import Demand
+    from gongzhi.demands.selectors import _accounts_of_persons
+
+    demand = Demand.objects.select_related("compound").filter(pk=demand_pk).first()
+    if demand is None:
+        return
+    recipients = recipients_for(demand, audiences, exclude_account_id=exclude_account_id)
+    seen = {a.pk for a in recipients}
+    recipients += [a for a in _accounts_of_persons(extra_person_ids) if a.pk not in seen]
+    title = f"{KINDS.get(kind, '诉求动态')}:{demand.compound.name}"
+    send(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body or demand.description[:80],
+        url=demand_url(demand.pk),
+        obj=demand,
+        place_path=demand.place_path,
+    )
+
+
+def after_commit(
+    demand,
+    *,
+    kind: str,
+    audiences: Iterable[str],
+    body: str = "",
+    extra_person_ids: Iterable[int] = (),
+    actor=None,
+) -> None:
+    """Schedule a notification for when the current transaction commits."""
+    pk = demand.pk
+    audiences = tuple(audiences)
+    extra = tuple(extra_person_ids)
+    exclude = getattr(actor, "pk", None)
+
+    def _go():
+        try:
+            deliver(
+                pk,
+                kind=kind,
+                audiences=audiences,
+                body=body,
+                extra_person_ids=extra,
+                exclude_account_id=exclude,
+            )
+        except Exception:  # a notification must never break the change it announces
+            logger.exception("notifying %s for demand %s failed", kind, pk)
+
+    transaction.on_commit(_go)
+
+
+def register_kinds() -> None:
+    try:
+        from gongzhi.notifications.kinds import register_kind
+    except ImportError:
+        return
+    for code, label in KINDS.items():
+        register_kind(code, label)

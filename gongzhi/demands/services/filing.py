@@ -1,0 +1,395 @@
+"""Filing demands and micro-wishes (居民点单), following and commenting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongzhi.audit import services as audit
+from gongzhi.audit.services import snapshot
+from gongzhi.core.access import ensure
+from gongzhi.demands import notify, permissions, rules
+from gongzhi.demands.models import (
+    DESCRIPTION_MAX,
+    STAFF_CHANNELS,
+    Category,
+    Channel,
+    Demand,
+    EventKind,
+    Follower,
+    FollowReason,
+    Kind,
+    PlaceKind,
+    Urgency,
+)
+from gongzhi.demands.photos import prepare as prepare_photos
+from gongzhi.demands.rules import DemandError
+from gongzhi.demands.services._common import actor_account, add_event, save_photos
+from gongzhi.people.models import Ownership, Person, Residency
+from gongzhi.places.models import Building, Compound, Room
+
+
+def _lives_or_owns(person_id: int, room: Room) -> bool:
+    lives = Residency.objects.filter(
+        person_id=person_id,
+        household__room=room,
+        until__isnull=True,
+        household__moved_out__isnull=True,
+    ).exists()
+    return (
+        lives
+        or Ownership.objects.filter(person_id=person_id, room=room, until__isnull=True).exists()
+    )
+
+
+def _resolve_place(
+    compound: Compound, place_kind: str, room: Room | None, building: Building | None
+) -> tuple[Room | None, Building | None, str, dict]:
+    """The room / building / common area, checked against the compound; its path."""
+    errors: dict[str, list[str]] = {}
+    if place_kind not in PlaceKind.values:
+        errors["place_kind"] = ["请选择位置:本户、楼栋或小区公共区域。"]
+        return None, None, "", errors
+    if place_kind == PlaceKind.ROOM:
+        if room is None:
+            errors["room"] = ["请选择房屋。"]
+        elif room.compound_id != compound.pk:
+            errors["room"] = ["所选房屋不属于该小区。"]
+        else:
+            return room, room.building, room.path, errors
+    elif place_kind == PlaceKind.BUILDING:
+        if building is None:
+            errors["building"] = ["请选择楼栋。"]
+        elif building.compound_id != compound.pk:
+            errors["building"] = ["所选楼栋不属于该小区。"]
+        else:
+            return None, building, building.path, errors
+    else:
+        return None, None, compound.path, errors
+    return None, None, "", errors
+
+
+def _create(
+    *,
+    actor,
+    kind: str,
+    compound: Compound | None,
+    reporter: Person | None,
+    category: Category | None,
+    description: str,
+    place_kind: str,
+    room: Room | None,
+    building: Building | None,
+    location_note: str,
+    urgency: str,
+    is_public: bool,
+    channel: str,
+    uploads,
+    now: dt.datetime | None,
+) -> Demand:
+    errors: dict[str, list[str]] = {}
+    if compound is None:
+        raise DemandError({"compound": ["请选择小区。"]})
+    text = (description or "").strip()
+    if not text:
+        errors["description"] = ["请填写诉求内容。" if kind == Kind.DEMAND else "请填写心愿内容。"]
+    elif len(text) > DESCRIPTION_MAX:
+        errors["description"] = [f"描述不能超过{DESCRIPTION_MAX}字。"]
+    if category is None and kind == Kind.DEMAND:
+        errors["category"] = ["请选择诉求类别。"]
+    elif category is not None and (
+        not category.is_active or category.compound_id not in (None, compound.pk)
+    ):
+        errors["category"] = ["该类别不适用于本小区。"]
+    if urgency not in Urgency.values:
+        errors["urgency"] = ["紧急程度无效。"]
+    if channel not in Channel.values:
+        errors["channel"] = ["来源渠道无效。"]
+    if len(location_note or "") > 200:
+        errors["location_note"] = ["位置说明不能超过200字。"]
+    room, building, place_path, place_errors = _resolve_place(compound, place_kind, room, building)
+    errors.update(place_errors)
+    if errors:
+        raise DemandError(errors)
+    prepared = prepare_photos(uploads)  # every photo checked before anything is written
+
+    now = now or timezone.now()
+    accept_hours = category.accept_within_hours if category else rules.DEFAULT_ACCEPT_HOURS
+    accept_by = rules.accept_deadline(now, accept_hours)
+    demand = Demand.objects.create(
+        kind=kind,
+        street_id=compound.community.street_id,
+        community_id=compound.community_id,
+        compound=compound,
+        place_kind=place_kind,
+        room=room,
+        building=building,
+        location_note=(location_note or "").strip(),
+        place_path=place_path,
+        category=category,
+        description=text,
+        urgency=urgency,
+        is_public=bool(is_public),
+        reporter=reporter,
+        filed_by=actor_account(actor),
+        channel=channel,
+        accept_by=accept_by,
+        due_at=accept_by,
+        created_at=now,
+    )
+    if reporter is not None:
+        Follower.objects.create(
+            demand=demand, person=reporter, reason=FollowReason.REPORTER, created_at=now
+        )
+    save_photos(actor, demand, prepared)
+    add_event(
+        actor,
+        demand,
+        kind=EventKind.FILED,
+        to_state=demand.state,
+        data={"channel": channel, "photos": len(prepared)},
+        at=now,
+    )
+    audit.record(
+        actor=actor,
+        action=f"{kind}.file",
+        obj=demand,
+        after=snapshot(demand),
+        place_path=place_path,
+    )
+    notify.after_commit(demand, kind="demand.filed", audiences=[notify.DISPATCHERS], actor=actor)
+    return demand
+
+
+def _self_reporter(actor, compound: Compound, place_kind: str, room: Room | None) -> Person:
+    if compound is None:
+        raise DemandError({"compound": ["请选择小区。"]})
+    account = actor_account(actor)
+    if account is None:
+        raise PermissionDenied("请先登录。")
+    ensure(permissions.can_file(account, compound.path), "只有本小区的居民或业主可以提交诉求。")
+    if not account.person_id:
+        raise DemandError("您的账号尚未关联人员信息,请联系社区。")
+    if (
+        place_kind == PlaceKind.ROOM
+        and room is not None
+        and room.compound_id == compound.pk
+        and not _lives_or_owns(account.person_id, room)
+    ):
+        raise DemandError({"room": ["只能为自己居住或拥有的房屋提交诉求。"]})
+    return account.person
+
+
+@transaction.atomic
+def demand_file(
+    *,
+    actor,
+    compound: Compound,
+    category: Category | None,
+    description: str,
+    place_kind: str = PlaceKind.COMMON,
+    room: Room | None = None,
+    building: Building | None = None,
+    location_note: str = "",
+    urgency: str = Urgency.NORMAL,
+    is_public: bool = False,
+    photos=(),
+    channel: str = Channel.APP,
+    now: dt.datetime | None = None,
+) -> Demand:
+    """A resident or owner files a demand in their compound (线上 or 扫码)."""
+    if channel not in (Channel.APP, Channel.QR):
+        raise DemandError({"channel": ["居民自行提交只能通过线上或扫码。"]})
+    reporter = _self_reporter(actor, compound, place_kind, room)
+    return _create(
+        actor=actor,
+        kind=Kind.DEMAND,
+        compound=compound,
+        reporter=reporter,
+        category=category,
+        description=description,
+        place_kind=place_kind,
+        room=room,
+        building=building,
+        location_note=location_note,
+        urgency=urgency,
+        is_public=is_public,
+        channel=channel,
+        uploads=photos,
+        now=now,
+    )
+
+
+def _check_on_behalf(actor, compound, reporter, channel, place_kind, room) -> None:
+    if compound is None:
+        raise DemandError({"compound": ["请选择小区。"]})
+    account = actor_account(actor)
+    if actor is not None:
+        if account is None:
+            raise PermissionDenied("请先登录。")
+        ensure(
+            permissions.can_file_on_behalf(account, compound.path)
+            or (room is not None and permissions.can_file_on_behalf(account, room.path)),
+            "只有本小区的工作人员可以代居民录入诉求。",
+        )
+    if channel not in STAFF_CHANNELS:
+        raise DemandError({"channel": ["代录入须注明来源:电话、入户走访、纸质意见条或会议。"]})
+    if (
+        reporter is not None
+        and place_kind == PlaceKind.ROOM
+        and room is not None
+        and room.compound_id == compound.pk
+        and not _lives_or_owns(reporter.pk, room)
+    ):
+        raise DemandError({"room": ["诉求人不是该房屋的住户或业主。"]})
+
+
+@transaction.atomic
+def demand_file_on_behalf(
+    *,
+    actor,
+    reporter: Person | None,
+    channel: str,
+    compound: Compound,
+    category: Category | None,
+    description: str,
+    place_kind: str = PlaceKind.COMMON,
+    room: Room | None = None,
+    building: Building | None = None,
+    location_note: str = "",
+    urgency: str = Urgency.NORMAL,
+    is_public: bool = False,
+    photos=(),
+    now: dt.datetime | None = None,
+) -> Demand:
+    """Staff record a resident's demand from a phone call, a visit, a paper slip or a
+    meeting. ``reporter`` may be None for an anonymous paper slip."""
+    _check_on_behalf(actor, compound, reporter, channel, place_kind, room)
+    return _create(
+        actor=actor,
+        kind=Kind.DEMAND,
+        compound=compound,
+        reporter=reporter,
+        category=category,
+        description=description,
+        place_kind=place_kind,
+        room=room,
+        building=building,
+        location_note=location_note,
+        urgency=urgency,
+        is_public=is_public,
+        channel=channel,
+        uploads=photos,
+        now=now,
+    )
+
+
+@transaction.atomic
+def microwish_file(
+    *,
+    actor,
+    compound: Compound,
+    description: str,
+    reporter: Person | None = None,
+    channel: str = Channel.APP,
+    category: Category | None = None,
+    place_kind: str = PlaceKind.ROOM,
+    room: Room | None = None,
+    building: Building | None = None,
+    location_note: str = "",
+    is_public: bool = True,
+    photos=(),
+    now: dt.datetime | None = None,
+) -> Demand:
+    """微心愿: a resident's wish (often an elderly one's, recorded by staff on a visit) to be
+    fulfilled by a volunteer, a partner unit or a 双报到 party member."""
+    if reporter is None:
+        if channel not in (Channel.APP, Channel.QR):
+            raise DemandError({"channel": ["居民自行提交只能通过线上或扫码。"]})
+        reporter = _self_reporter(actor, compound, place_kind, room)
+    else:
+        _check_on_behalf(actor, compound, reporter, channel, place_kind, room)
+    return _create(
+        actor=actor,
+        kind=Kind.MICRO_WISH,
+        compound=compound,
+        reporter=reporter,
+        category=category,
+        description=description,
+        place_kind=place_kind,
+        room=room,
+        building=building,
+        location_note=location_note,
+        urgency=Urgency.NORMAL,
+        is_public=is_public,
+        channel=channel,
+        uploads=photos,
+        now=now,
+    )
+
+
+@transaction.atomic
+def demand_follow(*, actor, demand: Demand) -> Follower:
+    """Follow a demand one may see (e.g. a public one of one's compound: "me too")."""
+    account = actor_account(actor)
+    ensure(account is not None and permissions.can_view(account, demand), "您无权关注该诉求。")
+    if not account.person_id:
+        raise DemandError("您的账号尚未关联人员信息,请联系社区。")
+    if demand.state in rules.TERMINAL:
+        raise DemandError("该诉求已结束,不能再关注。")
+    follower, created = Follower.objects.get_or_create(
+        demand=demand, person_id=account.person_id, defaults={"reason": FollowReason.FOLLOWED}
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="demand.follow",
+            obj=demand,
+            after={"person": account.person_id},
+            place_path=demand.place_path,
+        )
+    return follower
+
+
+@transaction.atomic
+def demand_unfollow(*, actor, demand: Demand) -> None:
+    account = actor_account(actor)
+    if account is None or not account.person_id:
+        raise PermissionDenied("请先登录。")
+    if demand.reporter_id == account.person_id:
+        raise DemandError("诉求人不能取消关注自己的诉求。")
+    deleted, _ = Follower.objects.filter(demand=demand, person_id=account.person_id).delete()
+    if deleted:
+        audit.record(
+            actor=actor,
+            action="demand.unfollow",
+            obj=demand,
+            before={"person": account.person_id},
+            place_path=demand.place_path,
+        )
+
+
+@transaction.atomic
+def demand_comment(*, actor, demand: Demand, text: str) -> None:
+    """A note on the timeline by the reporter, a follower, the handler or staff."""
+    account = actor_account(actor)
+    ensure(account is not None and permissions.can_comment(account, demand), "您无权留言。")
+    text = (text or "").strip()
+    if not text:
+        raise DemandError({"text": ["请填写留言内容。"]})
+    if len(text) > 1000:
+        raise DemandError({"text": ["留言不能超过1000字。"]})
+    try:
+        add_event(actor, demand, kind=EventKind.COMMENT, text=text)
+    except IntegrityError:  # pragma: no cover - the demand vanished meanwhile
+        raise DemandError("诉求不存在。") from None
+    audit.record(
+        actor=actor,
+        action="demand.comment",
+        obj=demand,
+        after={"text": text},
+        place_path=demand.place_path,
+    )
