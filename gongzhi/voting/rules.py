@@ -38,6 +38,20 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 __all__ = [
+    "ASSEMBLY_MOVES",
+    "ASSEMBLY_STATE_LABELS",
+    "ELECTION_MOVES",
+    "ELECTION_STATE_LABELS",
+    "ELECTION_STEPS",
+    "FILING_DEADLINE_DAYS",
+    "NOMINATION_KINDS",
+    "AssemblyState",
+    "ElectionState",
+    "NominationKind",
+    "check_move",
+    "nomination_kinds_for",
+    "parse_nomination",
+    "seats_left",
     "ELECTION_THRESHOLD",
     "MATTER_LABELS",
     "MAJORITY",
@@ -652,3 +666,155 @@ def validate_term_years(years: int) -> int:
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 5:
         raise RuleError(f"业主委员会任期应为 1 至 5 年，而不是 {years!r}")
     return years
+
+
+# --------------------------------------------------------------------------- workflows
+#
+# The allowed state moves, declared once as data. Services check a move with
+# :func:`check_move` before they make it; a refused move is a :class:`RuleError` whose
+# Chinese message names the current state and the moves that are allowed.
+
+
+class AssemblyState(StrEnum):
+    """业主大会会议的状态."""
+
+    DRAFT = "draft"
+    ROLL_PUBLISHED = "roll_published"
+    OPEN = "open"
+    CLOSED = "closed"
+    RESULT_PUBLISHED = "result_published"
+
+
+ASSEMBLY_STATE_LABELS: dict[AssemblyState, str] = {
+    AssemblyState.DRAFT: "筹备中",
+    AssemblyState.ROLL_PUBLISHED: "名册公示中",
+    AssemblyState.OPEN: "表决中",
+    AssemblyState.CLOSED: "已截止计票",
+    AssemblyState.RESULT_PUBLISHED: "结果已公示",
+}
+
+ASSEMBLY_MOVES: dict[AssemblyState, frozenset[AssemblyState]] = {
+    AssemblyState.DRAFT: frozenset({AssemblyState.ROLL_PUBLISHED}),
+    AssemblyState.ROLL_PUBLISHED: frozenset({AssemblyState.OPEN}),
+    AssemblyState.OPEN: frozenset({AssemblyState.CLOSED}),
+    AssemblyState.CLOSED: frozenset({AssemblyState.RESULT_PUBLISHED}),
+    AssemblyState.RESULT_PUBLISHED: frozenset(),
+}
+
+
+class ElectionState(StrEnum):
+    """换届选举的状态: 提名与资格审查 → 候选人公示 → 投票 → 计票产生 → 备案."""
+
+    NOMINATING = "nominating"
+    SLATE_PUBLISHED = "slate_published"
+    BALLOTING = "balloting"
+    COUNTED = "counted"
+    FILED = "filed"
+
+
+ELECTION_STATE_LABELS: dict[ElectionState, str] = {
+    ElectionState.NOMINATING: "提名与资格审查",
+    ElectionState.SLATE_PUBLISHED: "候选人公示中",
+    ElectionState.BALLOTING: "投票中",
+    ElectionState.COUNTED: "已产生，待备案",
+    ElectionState.FILED: "已备案",
+}
+
+# BALLOTING → NOMINATING: seats left unfilled (and no runoff) go to a new round.
+# A runoff keeps the election BALLOTING, with a new question in a new assembly.
+ELECTION_MOVES: dict[ElectionState, frozenset[ElectionState]] = {
+    ElectionState.NOMINATING: frozenset({ElectionState.SLATE_PUBLISHED}),
+    ElectionState.SLATE_PUBLISHED: frozenset({ElectionState.BALLOTING, ElectionState.NOMINATING}),
+    ElectionState.BALLOTING: frozenset({ElectionState.COUNTED, ElectionState.NOMINATING}),
+    ElectionState.COUNTED: frozenset({ElectionState.FILED}),
+    ElectionState.FILED: frozenset(),
+}
+
+
+def check_move(
+    moves: Mapping[E, frozenset[E]], labels: Mapping[E, str], current: E | str, target: E | str
+) -> None:
+    """Raise :class:`RuleError` unless ``current`` → ``target`` is one of ``moves``."""
+    kind = type(next(iter(moves)))
+    current, target = kind(current), kind(target)
+    if target in moves[current]:
+        return
+    allowed = "、".join(f"“{labels[s]}”" for s in sorted(moves[current])) or "无（已是最后一步）"
+    raise RuleError(
+        f"当前状态为“{labels[current]}”，不能变为“{labels[target]}”。可以变为：{allowed}。"
+    )
+
+
+FILING_DEADLINE_DAYS = 30  # 选举结果产生后 30 日内向街道办事处备案
+
+
+# --------------------------------------------------------------------------- nominations
+
+
+class NominationKind(StrEnum):
+    SELF = "self"
+    JOINT = "joint"
+    PARTY_BRANCH = "party_branch"
+    RESIDENTS = "residents"
+
+
+# Which ways of nominating a committee exist depends on the body being chosen:
+# an owners' committee (业委会换届) or the 自管会 of a 三无小区 (story 003's three steps:
+# 自主推荐、群众推荐、民主选举).
+NOMINATION_KINDS: dict[str, dict[NominationKind, str]] = {
+    "owners_committee": {
+        NominationKind.SELF: "业主自荐",
+        NominationKind.JOINT: "业主联名推荐",
+        NominationKind.PARTY_BRANCH: "小区党支部推荐",
+    },
+    "self_management_committee": {
+        NominationKind.SELF: "自主推荐",
+        NominationKind.RESIDENTS: "群众推荐",
+    },
+}
+
+ELECTION_STEPS: dict[str, tuple[str, ...]] = {
+    "owners_committee": (
+        "提名：业主自荐、业主联名推荐、小区党支部推荐",
+        "资格审查：本小区业主，且无不得担任的情形",
+        "候选人名单公示，接受异议",
+        "业主大会投票：每票最多选应选人数",
+        "计票：参与表决过三分之二，得票过半数，按人数、面积排序",
+        "向街道办事处备案",
+    ),
+    "self_management_committee": (
+        "自主推荐",
+        "群众推荐",
+        "资格审查与候选人公示",
+        "民主选举：每票最多选应选人数",
+        "计票与备案",
+    ),
+}
+
+COMMITTEE_LABELS: dict[str, str] = {
+    "owners_committee": "业主委员会",
+    "self_management_committee": "自管会",
+}
+
+
+def nomination_kinds_for(body_kind: str) -> dict[NominationKind, str]:
+    """The ways of nominating for ``body_kind``; :class:`RuleError` for an unknown body."""
+    try:
+        return NOMINATION_KINDS[body_kind]
+    except KeyError:
+        raise RuleError(f"不能为“{body_kind}”组织选举：只能选举业主委员会或自管会") from None
+
+
+def parse_nomination(body_kind: str, value: object) -> NominationKind:
+    """A nomination kind allowed for ``body_kind``; :class:`RuleError` naming the allowed ones."""
+    kinds = nomination_kinds_for(body_kind)
+    for kind, _label in kinds.items():
+        if value == kind.value:
+            return kind
+    allowed = "、".join(f"{label}（{kind.value}）" for kind, label in kinds.items())
+    raise RuleError(f"{COMMITTEE_LABELS[body_kind]}选举不接受提名方式 {value!r}，可选：{allowed}")
+
+
+def seats_left(seats: int, elected: int) -> int:
+    """Seats a new round or runoff must still fill."""
+    return max(0, _check_seats(seats) - elected)

@@ -19,7 +19,7 @@ from django.db.models import Q
 from gongzhi.audit import services as audit
 from gongzhi.audit.models import AuditEvent
 from gongzhi.bodies.models import Body, CentralHouseholdLink, Membership, PartyMember
-from gongzhi.core.demo import story_000, story_001, story_002, story_003, story_004
+from gongzhi.core.demo import activity, story_000, story_001, story_002, story_003, story_004
 from gongzhi.core.demo.context import DEMO_PHONES, DemoAccount, DemoContext
 from gongzhi.people.models import Account, Household, Ownership, Person, Residency
 from gongzhi.places.models import Building, Compound, District, Room
@@ -97,6 +97,7 @@ def load(*, seed: int | None = None) -> LoadResult:
             ctx.superuser()
             for story in STORIES:
                 story.build(ctx)
+            activity.build(ctx)
             counts = summary(ctx)
             audit.record(
                 actor=None,

@@ -1,0 +1,467 @@
+"""Casting ballots: online, by proxy, and on paper (entered, then confirmed by another).
+
+One ballot per voter per question is the database's job (a unique constraint); the
+services turn the constraint's refusal into a clear message. Casting takes a lock that
+casts share with each other and that closing must wait for, so nothing is cast after
+the count. With named ballots (实名, the default) the audit log records the choice; with
+secret ballots it records only that a ballot was cast.
+
+Changing a vote (when the policy allows it) replaces the choice and issues a NEW receipt:
+a receipt always names exactly one choice, and the old receipt is no longer in the
+published list. The change is audited with both receipts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+
+from gongzhi.audit import services as audit
+from gongzhi.core.access import ensure
+from gongzhi.people.models import Person
+from gongzhi.voting import ledger, permissions, rules
+from gongzhi.voting.models import (
+    Assembly,
+    Ballot,
+    BallotApproval,
+    BallotStatus,
+    Channel,
+    PaperSheet,
+    Proxy,
+    Question,
+    RollEntry,
+    SheetStatus,
+)
+from gongzhi.voting.services._common import (
+    DuplicateBallot,
+    fmt_time,
+    moment,
+    refuse,
+    share_lock_state,
+    validate_scan,
+)
+
+S = rules.AssemblyState
+Answer = str | Sequence[int] | None
+ONLINE_CHOICES = {rules.Choice.AGREE, rules.Choice.OPPOSE, rules.Choice.ABSTAIN}
+
+
+def _ensure_accepting(assembly: Assembly, now: dt.datetime, *, paper: bool = False) -> None:
+    """Ballots are accepted only while the assembly is open, between its times.
+
+    Paper ballots received before the deadline may still be entered and confirmed after
+    it, until the assembly is closed.
+    """
+    state = share_lock_state(assembly.pk)
+    if state != S.OPEN:
+        refuse(
+            f"本次表决当前为“{rules.ASSEMBLY_STATE_LABELS[rules.AssemblyState(state)]}”，不接受投票。"
+        )
+    if now < assembly.opens_at:
+        refuse(f"投票尚未开始（开始时间 {fmt_time(assembly.opens_at)}）。")
+    if now >= assembly.closes_at and not paper:
+        refuse(f"投票已于 {fmt_time(assembly.closes_at)} 截止。")
+
+
+def _clean_answer(question: Question, answer: Answer, *, paper: bool) -> tuple[str, list]:
+    """Validate one answer → (choice, candidates). Decision: a choice; election: ids."""
+    allowed = ONLINE_CHOICES | ({rules.Choice.SPOILT} if paper else set())
+    if isinstance(answer, str) and answer == rules.Choice.SPOILT and paper:
+        return rules.Choice.SPOILT.value, []
+    if not question.is_election:
+        if not isinstance(answer, str) or answer not in {c.value for c in allowed}:
+            labels = "、".join(rules.CHOICE_LABELS[c] for c in rules.Choice if c in allowed)
+            refuse(f"第 {question.position} 项议题请选择：{labels}。", "choice")
+        return answer, []
+    if isinstance(answer, str) or answer is None or not isinstance(answer, Iterable):
+        refuse(f"第 {question.position} 项是选举，请选择候选人（可不选）。", "candidates")
+    try:
+        ids = [int(x) for x in answer]
+    except (TypeError, ValueError):
+        refuse(f"第 {question.position} 项的候选人编号无效。", "candidates")
+    if len(set(ids)) != len(ids):
+        refuse(f"第 {question.position} 项重复选择了同一候选人。", "candidates")
+    if len(ids) > question.seats:
+        refuse(
+            f"第 {question.position} 项最多选 {question.seats} 人，您选了 {len(ids)} 人。",
+            "candidates",
+        )
+    by_id = {c.pk: c for c in question.candidates.all()}
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        refuse(f"第 {question.position} 项的候选人不在候选人名单中。", "candidates")
+    return "", [by_id[i] for i in ids]
+
+
+def _store(
+    question: Question,
+    entry: RollEntry,
+    choice: str,
+    candidates: list,
+    *,
+    channel: str,
+    status: str,
+    cast_by,
+    at: dt.datetime,
+    proxy: Proxy | None = None,
+    sheet: PaperSheet | None = None,
+) -> Ballot:
+    """Insert one ballot (and its approvals) in a savepoint; DuplicateBallot if the voter
+    already has one on this question. A receipt collision simply draws a new receipt."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    question=question,
+                    roll_entry=entry,
+                    choice=choice,
+                    channel=channel,
+                    status=status,
+                    receipt=ledger.new_receipt(),
+                    cast_by=cast_by if getattr(cast_by, "is_authenticated", False) else None,
+                    proxy=proxy,
+                    sheet=sheet,
+                    cast_at=at,
+                )
+                if candidates:
+                    BallotApproval.objects.bulk_create(
+                        BallotApproval(ballot=ballot, candidate=c) for c in candidates
+                    )
+                return ballot
+        except IntegrityError:
+            if Ballot.objects.filter(question=question, roll_entry=entry).exists():
+                raise DuplicateBallot(
+                    f"{entry.voter_label}已就第 {question.position} 项议题投票，不能重复投票。"
+                ) from None
+    raise IntegrityError("could not draw a unique receipt")  # pragma: no cover
+
+
+def _audit_cast(actor, ballot: Ballot, action: str, *, before: dict | None = None) -> None:
+    assembly = ballot.question.assembly
+    after = {
+        "question": ballot.question.position,
+        "voter": ballot.roll_entry.voter_key,
+        "channel": ballot.channel,
+        "status": ballot.status,
+        "receipt": ballot.receipt,
+    }
+    if assembly.named_ballots:
+        after["choice"] = ballot.choice
+        if ballot.question.is_election:
+            after["candidates"] = sorted(a.candidate_id for a in ballot.approvals.all())
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=ballot,
+        before=before,
+        after=after,
+        place_path=assembly.compound.path,
+    )
+
+
+def _change(actor, existing: Ballot, choice: str, candidates: list, now: dt.datetime) -> Ballot:
+    assembly = existing.question.assembly
+    if not assembly.allow_vote_change:
+        raise DuplicateBallot(
+            f"您已就第 {existing.question.position} 项议题投票；本小区议事规则规定投票后不能更改。"
+        )
+    if existing.channel == Channel.PAPER or existing.cast_by_id != getattr(actor, "pk", None):
+        raise DuplicateBallot(
+            f"{existing.roll_entry.voter_label}已就该议题投票（非本人网上提交），不能更改。"
+        )
+    before = {"receipt": existing.receipt}
+    if assembly.named_ballots:
+        before["choice"] = existing.choice
+        if existing.question.is_election:
+            before["candidates"] = sorted(existing.approvals.values_list("candidate_id", flat=True))
+    existing.choice = choice
+    existing.receipt = ledger.new_receipt()
+    existing.changed_at = now
+    existing.save(update_fields=["choice", "receipt", "changed_at"])
+    existing.approvals.all().delete()
+    BallotApproval.objects.bulk_create(
+        BallotApproval(ballot=existing, candidate=c) for c in candidates
+    )
+    _audit_cast(actor, existing, "ballot.change", before=before)
+    return existing
+
+
+def _voter_entry(actor, assembly: Assembly, proxy: Proxy | None) -> tuple[RollEntry, str]:
+    if proxy is not None:
+        if proxy.assembly_id != assembly.pk or not permissions.can_vote_as_proxy(actor, proxy):
+            raise PermissionDenied("您不是该委托的受托人。")
+        return proxy.principal, Channel.PROXY
+    entry = permissions.roll_entry_of(actor, assembly)
+    if entry is None:
+        raise PermissionDenied("您不在本次表决的业主名册上，不能投票。")
+    return entry, Channel.ONLINE
+
+
+@transaction.atomic
+def ballots_cast(
+    *,
+    actor,
+    assembly: Assembly,
+    answers: Mapping[Question, Answer],
+    proxy: Proxy | None = None,
+    now: dt.datetime | None = None,
+) -> list[Ballot]:
+    """Cast the voter's (or, with ``proxy``, the principal's) ballots on several questions
+    at once: all or nothing."""
+    now = moment(now)
+    if not permissions.can_view_assembly(actor, assembly) and proxy is None:
+        raise PermissionDenied("您不能参加本小区的表决。")
+    entry, channel = _voter_entry(actor, assembly, proxy)
+    _ensure_accepting(assembly, now)
+    if not answers:
+        refuse("请至少对一项议题作出选择。")
+    ballots = []
+    for question, answer in sorted(answers.items(), key=lambda qa: qa[0].position):
+        if question.assembly_id != assembly.pk:
+            refuse("议题不属于本次会议。")
+        choice, candidates = _clean_answer(question, answer, paper=False)
+        try:
+            ballot = _store(
+                question, entry, choice, candidates,
+                channel=channel, status=BallotStatus.VALID, cast_by=actor, at=now, proxy=proxy,
+            )  # fmt: skip
+        except DuplicateBallot:
+            if not assembly.allow_vote_change:
+                raise DuplicateBallot(
+                    f"{entry.voter_label}已就第 {question.position} 项议题投票；"
+                    "本小区议事规则规定投票后不能更改。"
+                ) from None
+            existing = (
+                Ballot.objects.select_for_update(of=("self",))
+                .select_related("question__assembly__compound", "roll_entry")
+                .get(question=question, roll_entry=entry)
+            )
+            ballots.append(_change(actor, existing, choice, candidates, now))
+            continue
+        ballot.question = question
+        _audit_cast(actor, ballot, "ballot.cast")
+        ballots.append(ballot)
+    return ballots
+
+
+def ballot_cast(
+    *,
+    actor,
+    question: Question,
+    choice: str | None = None,
+    candidates: Sequence[int] | None = None,
+    proxy: Proxy | None = None,
+    now: dt.datetime | None = None,
+) -> Ballot:
+    """Cast one ballot on one question (a decision's ``choice`` or an election's ``candidates``)."""
+    answer: Answer = list(candidates or []) if question.is_election else choice
+    return ballots_cast(
+        actor=actor, assembly=question.assembly, answers={question: answer}, proxy=proxy, now=now
+    )[0]
+
+
+# --------------------------------------------------------------------------- proxies
+
+
+@transaction.atomic
+def proxy_register(
+    *,
+    actor,
+    assembly: Assembly,
+    principal: RollEntry,
+    holder: Person,
+    authorisation: File,
+    now: dt.datetime | None = None,
+) -> Proxy:
+    """Register a written authorisation for ``holder`` to vote for ``principal``.
+
+    The compound's proxy limit (frozen on the assembly) caps how many owners one holder
+    may represent.
+    """
+    now = moment(now)
+    ensure(
+        permissions.can_register_proxy(actor, assembly, holder.pk),
+        "只能登记本人受托的委托，或由负责表决的工作人员登记。",
+    )
+    state = share_lock_state(assembly.pk)
+    if state not in (S.ROLL_PUBLISHED, S.OPEN) or now >= assembly.closes_at:
+        refuse("只能在名册公示后、投票截止前登记委托。")
+    if principal.assembly_id != assembly.pk:
+        refuse("委托人不在本次表决的名册上。", "principal")
+    if principal.person_id == holder.pk:
+        refuse("不能委托给本人。", "holder")
+    if principal.person_id is None and not principal.is_developer:
+        refuse("该房屋尚未确定表决人，请先更正名册。", "principal")
+    validate_scan(authorisation, "authorisation", "授权委托书")
+    Person.objects.select_for_update().filter(pk=holder.pk).first()  # one registration at a time
+    held = Proxy.objects.filter(assembly=assembly, holder=holder).count()
+    if held >= assembly.proxy_limit:
+        refuse(
+            f"本小区议事规则规定每人最多受托代理 {assembly.proxy_limit} 位业主，"
+            f"{holder.name} 已代理 {held} 位。",
+            "holder",
+        )
+    if Proxy.objects.filter(assembly=assembly, principal=principal).exists():
+        refuse(f"{principal.voter_label}已有委托代理人。", "principal")
+    proxy = Proxy(
+        assembly=assembly,
+        principal=principal,
+        holder=holder,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        registered_at=now,
+    )
+    proxy.authorisation.save(authorisation.name.rsplit("/", 1)[-1], authorisation, save=False)
+    proxy.save()
+    audit.record(
+        actor=actor,
+        action="ballot.proxy.register",
+        obj=proxy,
+        after={
+            "principal": principal.voter_key,
+            "holder": holder.pk,
+            "file": proxy.authorisation.name,
+        },
+        place_path=assembly.compound.path,
+    )
+    return proxy
+
+
+# --------------------------------------------------------------------------- paper
+
+
+@transaction.atomic
+def paper_sheet_enter(
+    *,
+    actor,
+    assembly: Assembly,
+    entry: RollEntry,
+    answers: Mapping[Question, Answer],
+    scan: File,
+    now: dt.datetime | None = None,
+) -> PaperSheet:
+    """Enter a signed paper ballot sheet with its scan. Its ballots do not count until a
+    second staff member confirms the sheet (:func:`paper_sheet_confirm`)."""
+    now = moment(now)
+    ensure(
+        actor is not None and permissions.can_enter_paper(actor, assembly),
+        "只有负责表决的工作人员可以录入纸质表决票。",
+    )
+    _ensure_accepting(assembly, now, paper=True)
+    if entry.assembly_id != assembly.pk:
+        refuse("表决人不在本次表决的名册上。", "entry")
+    if entry.person_id is None and not entry.is_developer:
+        refuse("该房屋尚未确定表决人，纸质票无法录入。", "entry")
+    if not answers:
+        refuse("请至少录入一项议题的选择。")
+    validate_scan(scan, "scan", "表决票扫描件")
+    cleaned = []
+    for question, answer in sorted(answers.items(), key=lambda qa: qa[0].position):
+        if question.assembly_id != assembly.pk:
+            refuse("议题不属于本次会议。")
+        cleaned.append((question, *_clean_answer(question, answer, paper=True)))
+    sheet = PaperSheet(assembly=assembly, roll_entry=entry, entered_by=actor, entered_at=now)
+    sheet.scan.save(scan.name.rsplit("/", 1)[-1], scan, save=False)
+    sheet.save()
+    for question, choice, candidates in cleaned:
+        _store(
+            question, entry, choice, candidates,
+            channel=Channel.PAPER, status=BallotStatus.PENDING, cast_by=actor, at=now, sheet=sheet,
+        )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="ballot.paper.enter",
+        obj=sheet,
+        after={
+            "voter": entry.voter_key,
+            "scan": sheet.scan.name,
+            "ballots": [
+                {
+                    "question": q.position,
+                    **(
+                        {"choice": c, "candidates": [x.pk for x in cs]}
+                        if assembly.named_ballots
+                        else {}
+                    ),
+                }
+                for q, c, cs in cleaned
+            ],
+        },
+        place_path=assembly.compound.path,
+    )
+    return sheet
+
+
+def _lock_sheet(sheet: PaperSheet) -> PaperSheet:
+    sheet = (
+        PaperSheet.objects.select_for_update(of=("self",))
+        .select_related("assembly__compound", "roll_entry")
+        .get(pk=sheet.pk)
+    )
+    if sheet.status != SheetStatus.PENDING:
+        refuse(f"该纸质表决票已{sheet.get_status_display()}。")
+    return sheet
+
+
+@transaction.atomic
+def paper_sheet_confirm(*, actor, sheet: PaperSheet, now: dt.datetime | None = None) -> PaperSheet:
+    """A second staff member confirms a paper sheet; from now its ballots count."""
+    now = moment(now)
+    ensure(
+        actor is not None and permissions.can_enter_paper(actor, sheet.assembly),
+        "只有负责表决的工作人员可以复核纸质表决票。",
+    )
+    sheet = _lock_sheet(sheet)
+    if sheet.entered_by_id == actor.pk:
+        raise PermissionDenied("录入人不能复核自己录入的表决票，须由另一名工作人员复核。")
+    _ensure_accepting(sheet.assembly, now, paper=True)
+    sheet.status = SheetStatus.CONFIRMED
+    sheet.confirmed_by = actor
+    sheet.confirmed_at = now
+    sheet.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    counted = sheet.ballots.update(status=BallotStatus.VALID)
+    audit.record(
+        actor=actor,
+        action="ballot.paper.confirm",
+        obj=sheet,
+        before={"status": SheetStatus.PENDING},
+        after={"status": sheet.status, "ballots": counted},
+        place_path=sheet.assembly.compound.path,
+    )
+    return sheet
+
+
+@transaction.atomic
+def paper_sheet_reject(
+    *, actor, sheet: PaperSheet, reason: str, now: dt.datetime | None = None
+) -> PaperSheet:
+    """Send a pending sheet back (wrong voter, unreadable scan, …): its ballots are
+    removed, so the voter's ballot can be entered again. The sheet stays, with the reason."""
+    ensure(
+        actor is not None and permissions.can_enter_paper(actor, sheet.assembly),
+        "只有负责表决的工作人员可以退回纸质表决票。",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        refuse("请填写退回原因。", "reason")
+    sheet = _lock_sheet(sheet)
+    state = share_lock_state(sheet.assembly_id)
+    if state != S.OPEN:
+        refuse("表决已结束，不能再退回纸质表决票。")
+    removed = [(b.question.position, b.receipt) for b in sheet.ballots.select_related("question")]
+    sheet.ballots.all().delete()
+    sheet.status = SheetStatus.REJECTED
+    sheet.reject_reason = reason[:200]
+    sheet.save(update_fields=["status", "reject_reason"])
+    audit.record(
+        actor=actor,
+        action="ballot.paper.reject",
+        obj=sheet,
+        before={"status": SheetStatus.PENDING, "ballots": removed},
+        after={"status": sheet.status, "reason": reason},
+        place_path=sheet.assembly.compound.path,
+    )
+    return sheet

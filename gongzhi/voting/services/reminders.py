@@ -1,0 +1,87 @@
+"""Scheduled work: the filing reminder (a plain function; django-q2 runs it daily)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from gongzhi.audit import services as audit
+from gongzhi.core.capabilities import Cap
+from gongzhi.notices.models import NoticeKind
+from gongzhi.notices.services import notice_post
+from gongzhi.voting import rules
+from gongzhi.voting.models import Election
+
+
+def _notify_managers(election: Election, days: int) -> None:
+    """An in-app notification for each vote manager of the compound (notifications app)."""
+    try:
+        from gongzhi.notifications.services import notify
+    except ImportError:  # pragma: no cover - a tree without in-app notifications
+        return
+    from django.urls import reverse
+
+    from gongzhi.voting.apps import FILING_REMINDER_KIND
+    from gongzhi.voting.selectors import vote_managers_of
+
+    recipients = list(vote_managers_of(election.compound))
+    if recipients:
+        notify(
+            recipients=recipients,
+            kind=FILING_REMINDER_KIND,
+            title=f"{election.title}：结果产生已 {days} 天，尚未备案",
+            body=f"请尽快向街道办事处备案，并在平台登记备案文号。（{election.compound.name}）",
+            url=reverse("voting:election", args=[election.pk]),
+            obj=election,
+        )
+
+
+def remind_unfiled_elections(now: dt.datetime) -> int:
+    """Remind the compound's vote managers of every election counted more than 30 days
+    ago and still not filed with the street office. Each election is reminded once: a
+    notice on the board for holders of Cap.MANAGE_VOTES only, an in-app notification to
+    each of them, and an audit event by the system (actor None)."""
+    deadline = now - dt.timedelta(days=rules.FILING_DEADLINE_DAYS)
+    due = Election.objects.filter(
+        state=rules.ElectionState.COUNTED,
+        filed_at__isnull=True,
+        filing_reminded_at__isnull=True,
+        counted_at__lt=deadline,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for pk in list(due):
+        with transaction.atomic():
+            election = (
+                Election.objects.select_for_update(of=("self",))
+                .select_related("compound")
+                .filter(pk=pk, filing_reminded_at__isnull=True, filed_at__isnull=True)
+                .first()
+            )
+            if election is None:
+                continue
+            days = (now - election.counted_at).days
+            notice_post(
+                actor=None,
+                compound=election.compound,
+                title=f"提醒：{election.title}结果产生已 {days} 天，尚未向街道办事处备案",
+                body=(
+                    f"{election.committee_label}选举结果于 {election.counted_at:%Y-%m-%d} 产生，"
+                    f"应在 {rules.FILING_DEADLINE_DAYS} 日内向街道办事处备案。请尽快办理并在平台登记备案文号。"
+                ),
+                kind=NoticeKind.REMINDER,
+                related=election,
+                audience_cap=Cap.MANAGE_VOTES,
+            )
+            _notify_managers(election, days)
+            election.filing_reminded_at = now
+            election.save(update_fields=["filing_reminded_at"])
+            audit.record(
+                actor=None,
+                action="election.filing_reminder",
+                obj=election,
+                after={"counted_at": election.counted_at, "days": days},
+                place_path=election.compound.path,
+            )
+            reminded += 1
+    return reminded

@@ -1,0 +1,189 @@
+"""Ballot pages: voting online (for oneself and by proxy), proxies, paper ballots."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.voting import permissions, selectors, services
+from gongzhi.voting.forms import PaperForm, ProxyForm, RejectForm, VoteForm
+from gongzhi.voting.models import Ballot, Proxy
+from gongzhi.voting.views._common import call, form_errors
+
+
+def _open_questions(assembly, entry):
+    answered = set(Ballot.objects.filter(roll_entry=entry).values_list("question_id", flat=True))
+    questions = list(assembly.questions.prefetch_related("candidates__person").order_by("position"))
+    if assembly.allow_vote_change:
+        return questions
+    return [q for q in questions if q.pk not in answered]
+
+
+@login_required
+def vote(request, pk: int):
+    """Vote for oneself, or (``?proxy=<id>``) for the owner one holds a proxy for."""
+    assembly = permissions.get_assembly_for(request.user, pk)
+    proxy = None
+    if request.GET.get("proxy") or request.POST.get("proxy"):
+        proxy = get_object_or_404(
+            Proxy.objects.select_related("principal__person"),
+            pk=request.GET.get("proxy") or request.POST.get("proxy"),
+            assembly=assembly,
+        )
+        if not permissions.can_vote_as_proxy(request.user, proxy):
+            raise Http404
+        entry = proxy.principal
+    else:
+        entry = permissions.roll_entry_of(request.user, assembly)
+        if entry is None:
+            raise PermissionDenied(_("您不在本次表决的业主名册上，不能投票。"))
+    questions = _open_questions(assembly, entry)
+    form = VoteForm(request.POST or None, questions=questions)
+    if request.method == "POST":
+        if form.is_valid():
+            ballots = call(
+                request, services.ballots_cast, assembly=assembly, answers=form.answers(), proxy=proxy,
+            )  # fmt: skip
+            if ballots:
+                messages.success(
+                    request,
+                    _("投票成功。请保存回执码：%(receipts)s")
+                    % {
+                        "receipts": "；".join(
+                            f"第{b.question.position}项 {b.receipt}" for b in ballots
+                        )
+                    },
+                )
+                return redirect("voting:assembly", pk=assembly.pk)
+        else:
+            form_errors(request, form)
+    return render(
+        request,
+        "voting/vote.html",
+        {
+            "assembly": assembly,
+            "compound": assembly.compound,
+            "entry": entry,
+            "proxy": proxy,
+            "form": form,
+            "accepting": assembly.accepts_ballots_at(timezone.now()),
+            "my_ballots": selectors.ballots_of(entry),
+        },
+    )
+
+
+@login_required
+def proxies(request, pk: int):
+    """Register a written authorisation (the holder themselves, or staff for anyone)."""
+    assembly = permissions.get_assembly_for(request.user, pk)
+    can_manage = permissions.can_manage_assembly(request.user, assembly)
+    entries = list(selectors.roll_of(assembly))
+    form = ProxyForm(request.POST or None, request.FILES or None, entries=entries)
+    if request.method == "POST":
+        if not request.user.person_id:
+            raise PermissionDenied(_("您的账号未关联人员信息，不能受托。"))
+        if form.is_valid():
+            principal = selectors.entry_for_room(assembly, form.cleaned_data["room_id"])
+            if principal is None:
+                messages.error(request, _("该房屋不在本次表决的名册上。"))
+            elif call(
+                request, services.proxy_register, assembly=assembly, principal=principal,
+                holder=request.user.person, authorisation=form.cleaned_data["authorisation"],
+                success=_("委托已登记，您可以代为投票。"),
+            ):  # fmt: skip
+                return redirect("voting:assembly", pk=assembly.pk)
+        else:
+            form_errors(request, form)
+    return render(
+        request,
+        "voting/proxies.html",
+        {
+            "assembly": assembly,
+            "compound": assembly.compound,
+            "form": form,
+            "can_manage": can_manage,
+            "proxies": selectors.proxies_of(
+                assembly, holder=None if can_manage else request.user.person
+            ),
+        },
+    )
+
+
+@login_required
+def proxy_file(request, pk: int):
+    proxy = get_object_or_404(Proxy.objects.select_related("assembly__compound"), pk=pk)
+    permissions.get_assembly_for(request.user, proxy.assembly_id)
+    if not (
+        permissions.can_manage_assembly(request.user, proxy.assembly)
+        or permissions.can_vote_as_proxy(request.user, proxy)
+    ):
+        raise PermissionDenied
+    return FileResponse(
+        proxy.authorisation.open("rb"), filename=proxy.authorisation.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def paper(request, pk: int):
+    """Staff enter signed paper ballot sheets; another staff member confirms them."""
+    assembly = permissions.get_assembly_for(request.user, pk, manage=True)
+    questions = list(assembly.questions.prefetch_related("candidates__person").order_by("position"))
+    form = PaperForm(
+        request.POST or None, request.FILES or None, assembly=assembly, questions=questions
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            sheet = call(
+                request, services.paper_sheet_enter, assembly=assembly,
+                entry=form.cleaned_data["entry"], answers=form.answers(),
+                scan=form.cleaned_data["scan"],
+                success=_("纸质表决票已录入，须由另一名工作人员复核后计入。"),
+            )  # fmt: skip
+            if sheet:
+                return redirect("voting:paper", pk=assembly.pk)
+        else:
+            form_errors(request, form)
+    return render(
+        request,
+        "voting/paper.html",
+        {
+            "assembly": assembly,
+            "compound": assembly.compound,
+            "form": form,
+            "sheets": selectors.pending_sheets(assembly)[:500],
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_confirm(request, pk: int):
+    sheet = permissions.get_sheet_for(request.user, pk)
+    call(request, services.paper_sheet_confirm, sheet=sheet, success=_("已复核，选票计入。"))
+    return redirect("voting:paper", pk=sheet.assembly_id)
+
+
+@login_required
+@require_POST
+def sheet_reject(request, pk: int):
+    sheet = permissions.get_sheet_for(request.user, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        call(request, services.paper_sheet_reject, sheet=sheet, reason=form.cleaned_data["reason"],
+             success=_("已退回。"))  # fmt: skip
+    else:
+        form_errors(request, form)
+    return redirect("voting:paper", pk=sheet.assembly_id)
+
+
+@login_required
+def sheet_scan(request, pk: int):
+    sheet = permissions.get_sheet_for(request.user, pk)
+    return FileResponse(sheet.scan.open("rb"), filename=sheet.scan.name.rsplit("/", 1)[-1])
