@@ -51,6 +51,23 @@ def can_manage_members(user, body: Body) -> bool:
     return access.allows(user, Cap.MANAGE_BODIES, body.place_path)
 
 
+def can_appoint(user, body: Body, post: str, scope_path: str) -> bool:
+    """May ``user`` give this post? Only if it grants nothing the user does not hold there.
+
+    Nobody can hand out powers they lack: a branch secretary cannot make anyone (themselves
+    included) chair of the owners' committee, which would bring ``voting.manage``; owners'
+    bodies come from elections. Holders of ``demands.dispatch`` may appoint handlers.
+    """
+    if not can_manage_members(user, body):
+        return False
+    if access.is_superuser(user):
+        return True
+    held = {cap for cap in Cap if access.allows(user, cap, scope_path)}
+    if Cap.DISPATCH in held:
+        held.add(Cap.HANDLE)
+    return rules.capabilities_of(body.kind, post) <= held
+
+
 def bodies_visible_to(user):
     return Body.objects.filter(access.scope_q(user, Cap.VIEW_PLACE, "place_path"))
 

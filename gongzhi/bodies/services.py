@@ -66,6 +66,10 @@ def membership_appoint(
     scope_path = scope.path if scope is not None else body.place_path
     if not is_within(scope_path, body.place_path):
         raise ValidationError({"scope": "负责范围必须在组织所在范围之内。"})
+    ensure(
+        actor is None or permissions.can_appoint(actor, body, post, scope_path),
+        "不能任命拥有您本人所没有权限的职务(如业委会主任须经选举产生)。",
+    )
     membership = Membership(
         body=body,
         person=person,
@@ -98,6 +102,7 @@ def membership_end(*, actor, membership: Membership, end: dt.date | None = None)
     before = snapshot(membership, ["end"])
     membership.end = end
     membership.save(update_fields=["end"])
+    _forget_person(membership.person)
     audit.record(
         actor=actor,
         action="membership.end",

@@ -334,3 +334,38 @@ def test_secretary_founds_a_building_party_group_inside_the_compound(cast):
     )  # fmt: skip
     assert body.place_path == cast.building_a1.path
     assert body.compound == cast.a
+
+
+def test_secretary_cannot_appoint_an_owners_committee_chair(cast):
+    """Appointing never hands out powers the appointer lacks (voting.manage here)."""
+    from django.core.exceptions import PermissionDenied
+
+    from gongzhi.bodies import services as body_services
+    from gongzhi.bodies.models import Membership
+    from tests.factories import PersonFactory
+
+    # The secretary may manage the branch's members ...
+    someone = PersonFactory()
+    body_services.membership_appoint(
+        actor=cast.secretary, body=cast.branch_a, person=someone, post="member"
+    )
+    # ... but not give a post that brings voting.manage, which they do not hold.
+    before = Membership.objects.count()
+    with pytest.raises(PermissionDenied):
+        body_services.membership_appoint(
+            actor=cast.secretary,
+            body=cast.owners_committee_a,
+            person=cast.secretary.person,
+            post="chair",
+        )
+    assert Membership.objects.count() == before
+
+
+def test_community_worker_may_appoint_a_property_clerk(cast):
+    from gongzhi.bodies import services as body_services
+    from tests.factories import PersonFactory
+
+    membership = body_services.membership_appoint(
+        actor=cast.community_worker, body=cast.property_a, person=PersonFactory(), post="clerk"
+    )
+    assert membership.pk
