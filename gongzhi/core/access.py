@@ -70,6 +70,8 @@ def allows(user, capability: Cap, path: str) -> bool:
 
 def reaches(user, path: str) -> bool:
     """Does some grant of ``user`` lie inside ``path``? (A building leader reaches the compound.)"""
+    if not path:
+        return False
     if is_superuser(user):
         return True
     return any(g.path.startswith(path) or path.startswith(g.path) for g in grants_for(user))

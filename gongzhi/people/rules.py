@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -35,6 +36,10 @@ def is_id_number(raw: str) -> bool:
     value = (raw or "").strip().upper()
     if not ID_RE.match(value):
         return False
+    try:
+        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False  # no such birth date
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
-from gongzhi.core.access import ensure
+from gongzhi.core.access import ensure, is_superuser
 from gongzhi.people import permissions, rules
 from gongzhi.people.models import Account, Household, Ownership, Person, Residency
 from gongzhi.people.sms import get_sender
@@ -83,7 +83,7 @@ def sms_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) ->
 @transaction.atomic
 def account_create(*, actor, person: Person, phone: str, password: str | None = None) -> Account:
     """Open an account for a person (staff do it for residents; or a superuser)."""
-    ensure(actor is None or actor.is_superuser or _may_edit_person(actor, person))
+    ensure(actor is None or is_superuser(actor) or _may_edit_person(actor, person))
     phone = rules.normalise_mobile(phone)
     if Account.objects.filter(phone=phone).exists():
         raise ValidationError({"phone": "该手机号已注册账号。"})
@@ -111,9 +111,9 @@ def _may_edit_person(actor, person: Person) -> bool:
 @transaction.atomic
 def person_create(*, actor, room: Room | None = None, **fields) -> Person:
     if room is not None:
-        ensure(permissions.can_edit_roster(actor, room.path))
+        ensure(actor is None or permissions.can_edit_roster(actor, room.path))
     else:
-        ensure(actor is None or actor.is_superuser)
+        ensure(actor is None or is_superuser(actor))
     person = Person(**fields)
     person.full_clean()
     person.save()
@@ -131,7 +131,7 @@ def person_create(*, actor, room: Room | None = None, **fields) -> Person:
 def household_add(
     *, actor, room: Room, head: Person, is_renting: bool = False, moved_in=None
 ) -> Household:
-    ensure(permissions.can_edit_roster(actor, room.path))
+    ensure(actor is None or permissions.can_edit_roster(actor, room.path))
     household = Household.objects.create(
         room=room, head=head, is_renting=is_renting, moved_in=moved_in
     )
@@ -153,7 +153,7 @@ def household_add(
 def resident_add(
     *, actor, household: Household, person: Person, relation: str, is_tenant: bool = False
 ) -> Residency:
-    ensure(permissions.can_edit_roster(actor, household.room.path))
+    ensure(actor is None or permissions.can_edit_roster(actor, household.room.path))
     residency = Residency.objects.create(
         person=person, household=household, relation=relation, is_tenant=is_tenant
     )
@@ -172,7 +172,7 @@ def ownership_add(
     *, actor, room: Room, person: Person, designated_voter: bool | None = None, **fields
 ) -> Ownership:
     """Register an owner. The first owner of a room is its designated voter by default."""
-    ensure(permissions.can_edit_roster(actor, room.path))
+    ensure(actor is None or permissions.can_edit_roster(actor, room.path))
     Room.objects.select_for_update().filter(pk=room.pk).first()  # serialise owners of one room
     has_voter = Ownership.objects.filter(
         room=room, until__isnull=True, is_designated_voter=True
@@ -197,7 +197,7 @@ def ownership_add(
 @transaction.atomic
 def designated_voter_set(*, actor, room: Room, person: Person) -> Ownership:
     """Make one co-owner the room's designated voter (the others then count through them)."""
-    ensure(permissions.can_edit_roster(actor, room.path))
+    ensure(actor is None or permissions.can_edit_roster(actor, room.path))
     owners = list(Ownership.objects.select_for_update().filter(room=room, until__isnull=True))
     target = next((o for o in owners if o.person_id == person.pk), None)
     if target is None:

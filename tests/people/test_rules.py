@@ -128,3 +128,13 @@ def test_masked_id_number_hides_the_birth_date():
 )
 def test_mask_name(name, masked):
     assert rules.mask_name(name) == masked
+
+
+def test_id_number_with_impossible_birth_date_is_refused():
+    from gongzhi.people import rules as people_rules
+
+    # Month 13: the check digit may be right, the date is not.
+    body = "11010519491331002"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    assert not people_rules.is_id_number(body + check)
