@@ -272,6 +272,14 @@ def _compound_links(compound: Compound, caps: frozenset) -> list[Link]:
         Link(_("小区概况"), "places:compound_detail", pk),
         Link(_("公告栏"), "notices:board", pk),
     ]
+    if Cap.FILE_DEMAND in caps:
+        links.append(Link(_("反映诉求"), "demands:compound_new", pk))
+    if Cap.DISPATCH in caps:
+        links.append(Link(_("派单台"), "demands:board", ()))
+        links.append(Link(_("诉求设置"), "demands:settings", pk))
+        links.append(Link(_("诉求二维码"), "demands:qr", pk))
+    if Cap.HANDLE in caps:
+        links.append(Link(_("待办诉求"), "demands:inbox", ()))
     if Cap.VOTE in caps or Cap.MANAGE_VOTES in caps:
         links.append(Link(_("业主大会表决"), "voting:assemblies", pk))
     if Cap.MANAGE_VOTES in caps:

@@ -73,6 +73,8 @@ def _nav_items(request) -> list[dict]:
         items.append(
             item(_("小区"), maybe_url("places:compound_list"), "compound", here[0] == "places")
         )
+    if access.grants_for(user) or access.is_superuser(user):
+        items.append(item(_("诉求"), maybe_url("demands:index"), "demand", here[0] == "demands"))
     notifications = maybe_url("notifications:list")
     if notifications:
         items.append(
