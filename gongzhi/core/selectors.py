@@ -272,6 +272,7 @@ def _compound_links(compound: Compound, caps: frozenset) -> list[Link]:
         Link(_("小区概况"), "places:compound_detail", pk),
         Link(_("公告栏"), "notices:board", pk),
     ]
+    links.append(Link(_("需求清单"), "lists:compound", pk))
     if Cap.FILE_DEMAND in caps:
         links.append(Link(_("反映诉求"), "demands:compound_new", pk))
     if Cap.DISPATCH in caps:

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OURS = {
     "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "SECURE", "SECURE_HSTS_SECONDS",
     "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests while Playwright runs
 }  # fmt: skip
 
 

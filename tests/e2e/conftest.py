@@ -18,8 +18,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,6 +38,9 @@ def browser():
     found = shutil.which("chromium")
     if not found:
         pytest.skip("本机没有 chromium:跳过浏览器端到端测试")
+    # Only while the browser runs, never for the rest of the suite (check --deploy refuses it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     executable = DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else found
@@ -49,6 +50,10 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

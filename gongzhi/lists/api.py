@@ -1,0 +1,379 @@
+"""Lists API v1 (清单): lists, one list with its items, create, add items (from demands or
+free), publish, archive, one item, claim, progress, finish, solve, release, drop, plan,
+milestones, and figures. Views parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from gongzhi.bodies.models import Body
+from gongzhi.core.access import ensure
+from gongzhi.core.api_permissions import ApiViewMixin, error_responses
+from gongzhi.demands.models import Category
+from gongzhi.lists import permissions, selectors, services
+from gongzhi.lists import serializers as s
+from gongzhi.lists.models import Milestone
+from gongzhi.lists.rules import ListError
+from gongzhi.people.models import Person
+from gongzhi.places import rules as place_rules
+from gongzhi.places.models import Community
+from gongzhi.places.permissions import get_compound_for
+
+TAGS = ["lists 清单"]
+
+
+def _one(model, pk, field: str, message: str):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise ListError({field: [message]})
+    return obj
+
+
+def _list_detail(request, pk, status_code=status.HTTP_200_OK) -> Response:
+    work_list = selectors.list_for(request.user, pk)
+    work_list.figures = selectors.figures_for_list(work_list)
+    context = {"reveal": permissions.sees_claimant_person(request.user, work_list)}
+    data = s.ListDetailSerializer(
+        {"list": work_list, "items": selectors.items_of(work_list)}, context=context
+    ).data
+    return Response(data, status=status_code)
+
+
+def _item_detail(request, pk, status_code=status.HTTP_200_OK) -> Response:
+    item = selectors.item_for(request.user, pk)
+    work_list = item.work_list
+    context = {"reveal": permissions.sees_claimant_person(request.user, work_list)}
+    claim = item.active_claims[0] if item.active_claims else None
+    data = s.ListItemDetailSerializer(
+        {
+            "item": item,
+            "list": work_list.pk,
+            "progress": selectors.progress_of(item),
+            "claims": selectors.claims_of(item),
+            "actions": permissions.available_actions(request.user, item, claim),
+        },
+        context=context,
+    ).data
+    return Response(data, status=status_code)
+
+
+class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.WorkListSerializer
+
+    @extend_schema(
+        operation_id="lists_list",
+        summary="清单",
+        description=(
+            "我可见的需求清单和问题清单,新的期间在前,各带收集/解决/认领数(一页一次分组查询)。"
+            "居民只看到已发布和已归档的清单;草稿只有工作人员可见。"
+        ),
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("compound", int, description="小区编号(含其社区的社区级清单)"),
+            OpenApiParameter("kind", str, description="needs / problems"),
+            OpenApiParameter("state", str, description="draft / published / archived"),
+        ],
+        responses={200: s.WorkListSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        params = request.query_params
+        compound_id = params.get("compound")
+        if compound_id:
+            if not compound_id.isdigit():
+                raise ListError({"compound": ["小区编号无效。"]})
+            qs = selectors.lists_for_compound(
+                request.user, get_compound_for(request.user, int(compound_id))
+            )
+        else:
+            qs = selectors.lists_visible_to(request.user)
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        if params.get("state"):
+            qs = qs.filter(state=params["state"])
+        page = self.paginate_queryset(qs)
+        figures = selectors.figures_per_list([wl.pk for wl in page])
+        for wl in page:
+            wl.figures = figures[wl.pk]
+        return self.get_paginated_response(s.WorkListSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="lists_create",
+        summary="新建清单",
+        description="支部书记、网格员或社区工作人员为小区(或只填社区,为社区)编制清单,先为草稿。",
+        tags=TAGS,
+        request=s.WorkListCreateSerializer,
+        responses={201: s.ListDetailSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, *args, **kwargs):
+        form = s.WorkListCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        compound = None
+        if data.get("compound") is not None:
+            compound = get_compound_for(request.user, data["compound"])
+        community = _one(Community, data.get("community"), "community", "社区不存在。")
+        work_list = services.worklist_create(
+            actor=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            period=data["period"],
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            note=data["note"],
+            compound=compound,
+            community=community,
+        )
+        return _list_detail(request, work_list.pk, status.HTTP_201_CREATED)
+
+
+class ListDetailView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.ListDetailSerializer
+
+    @extend_schema(
+        operation_id="lists_retrieve",
+        summary="清单详情",
+        description="清单、收集/解决/认领数和全部事项(含认领方和节点;不含诉求人)。不可见为404。",
+        tags=TAGS,
+        responses={200: s.ListDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return _list_detail(request, kwargs["pk"])
+
+
+def _list_action(slug, serializer, summary, description, call, status_code=status.HTTP_200_OK):
+    """One POST endpoint per list write: parse, call the service, answer with the list."""
+
+    class View(ApiViewMixin, generics.GenericAPIView):
+        serializer_class = serializer
+
+        @extend_schema(
+            operation_id=f"lists_{slug.replace('-', '_')}",
+            summary=summary,
+            description=description,
+            tags=TAGS,
+            request=serializer,
+            responses={status_code: s.ListDetailSerializer, **error_responses(400, 404)},
+        )
+        def post(self, request, *args, **kwargs):
+            work_list = selectors.list_for(request.user, kwargs["pk"])
+            form = serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            call(request, work_list, form.validated_data)
+            return _list_detail(request, work_list.pk, status_code)
+
+    View.__name__ = f"List{slug.title().replace('-', '')}View"
+    View.__qualname__ = View.__name__
+    return View
+
+
+def _add_free(request, work_list, data):
+    services.item_add(
+        actor=request.user,
+        work_list=work_list,
+        title=data["title"],
+        description=data["description"],
+        source=data["source"],
+        source_label=data["source_label"],
+        source_date=data["source_date"],
+        category=_one(Category, data["category"], "category", "类别不存在。"),
+        place_label=data["place_label"],
+        mode=data["mode"],
+        plan=data["plan"],
+        milestones=[(m["title"], m["due_on"]) for m in data["milestones"]],
+    )
+
+
+def _add_demands(request, work_list, data):
+    services.items_add_from_demands(
+        actor=request.user,
+        work_list=work_list,
+        demands=data["demands"],
+        mode=data["mode"],
+        plan=data["plan"],
+        milestones=[(m["title"], m["due_on"]) for m in data["milestones"]],
+    )
+
+
+LIST_ACTIONS = {
+    "items": _list_action(
+        "items", s.ListFreeItemSerializer, "录入事项",
+        "录入会议收集或上门走访发现的事项;长期项目须有推进计划和至少一个节点。", _add_free,
+        status.HTTP_201_CREATED,
+    ),
+    "from-demands": _list_action(
+        "from-demands", s.ListFromDemandsSerializer, "从诉求列入",
+        "把本地未办结的诉求一次列入清单;事项不带诉求人,未同意公开的诉求只显示类别和位置。",
+        _add_demands, status.HTTP_201_CREATED,
+    ),
+    "publish": _list_action(
+        "publish", s.ListTextInSerializer, "发布清单", "发布后居民可见,共建单位和双报到党员可认领。",
+        lambda r, wl, v: services.worklist_publish(actor=r.user, work_list=wl),
+    ),
+    "archive": _list_action(
+        "archive", s.ListTextInSerializer, "归档清单", "归档后事项不再变动。",
+        lambda r, wl, v: services.worklist_archive(actor=r.user, work_list=wl),
+    ),
+}  # fmt: skip
+
+
+class ItemDetailView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.ListItemDetailSerializer
+
+    @extend_schema(
+        operation_id="list_items_retrieve",
+        summary="清单事项",
+        description="事项、节点、进展、认领记录和我现在可做的操作。不可见为404。",
+        tags=TAGS,
+        responses={200: s.ListItemDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return _item_detail(request, kwargs["pk"])
+
+
+def _item_action(slug, serializer, summary, description, call, *, multipart=False):
+    """One POST endpoint per item move: parse, call the service, answer with the item."""
+
+    request_body = (
+        {"multipart/form-data": serializer, "application/json": serializer}
+        if multipart
+        else serializer
+    )
+
+    class View(ApiViewMixin, generics.GenericAPIView):
+        serializer_class = serializer
+
+        @extend_schema(
+            operation_id=f"list_items_{slug}",
+            summary=summary,
+            description=description,
+            tags=TAGS,
+            request=request_body,
+            responses={200: s.ListItemDetailSerializer, **error_responses(400, 404)},
+        )
+        def post(self, request, *args, **kwargs):
+            item = selectors.item_for(request.user, kwargs["pk"])
+            form = serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            call(request, item, form.validated_data)
+            return _item_detail(request, item.pk)
+
+    View.__name__ = f"ListItem{slug.title()}View"
+    View.__qualname__ = View.__name__
+    return View
+
+
+def _claim(request, item, data):
+    services.item_claim(
+        actor=request.user,
+        item=item,
+        body=_one(Body, data["body"], "body", "单位不存在。"),
+        person=_one(Person, data["person"], "person", "人员不存在。"),
+    )
+
+
+ITEM_ACTIONS = {
+    "claim": _item_action(
+        "claim", s.ListClaimInSerializer, "认领",
+        "共建单位联络人(单位覆盖本小区)或在本社区双报到的在职党员认领已发布清单上待认领的事项;"
+        "工作人员填 body 或 person 为指派。不符合条件的为403,说明原因。", _claim,
+    ),
+    "progress": _item_action(
+        "progress", s.ListProgressInSerializer, "报告进展",
+        "认领方或工作人员报告进展(0–100%),可附照片(重新编码、去除EXIF)。",
+        lambda r, i, v: services.item_report_progress(
+            actor=r.user, item=i, text=v["text"], percent=v["percent"], photos=v["photos"]
+        ),
+        multipart=True,
+    ),
+    "finish": _item_action(
+        "finish", s.ListTextInSerializer, "办结",
+        "认领方或工作人员办结;长期项目须先完成全部节点。通知清单编制人和工作人员。",
+        lambda r, i, v: services.item_finish(actor=r.user, item=i, text=v["text"]),
+    ),
+    "solve": _item_action(
+        "solve", s.ListTextInSerializer, "立行立改办结", "工作人员把待认领的立行立改事项直接标为已解决。",
+        lambda r, i, v: services.item_solve(actor=r.user, item=i, text=v["text"]),
+    ),
+    "release": _item_action(
+        "release", s.ListReasonInSerializer, "退回认领", "认领方或工作人员退回认领,事项重新待认领。",
+        lambda r, i, v: services.item_release(actor=r.user, item=i, reason=v["reason"]),
+    ),
+    "drop": _item_action(
+        "drop", s.ListReasonInSerializer, "不再办理", "工作人员注明原因后不再办理(居民可见原因)。",
+        lambda r, i, v: services.item_drop(actor=r.user, item=i, reason=v["reason"]),
+    ),
+    "plan": _item_action(
+        "plan", s.ListPlanInSerializer, "推进计划",
+        "工作人员把事项作为长期项目推进:填写计划并增加节点(至少一个)。",
+        lambda r, i, v: services.item_plan(
+            actor=r.user, item=i, plan=v["plan"],
+            milestones=[(m["title"], m["due_on"]) for m in v["milestones"]],
+        ),
+    ),
+}  # fmt: skip
+
+
+class MilestoneDoneView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.ListTextInSerializer
+
+    @extend_schema(
+        operation_id="list_milestones_done",
+        summary="完成节点",
+        description="认领方或工作人员把长期项目的一个节点标为完成;返回事项。",
+        tags=TAGS,
+        request=None,
+        responses={200: s.ListItemDetailSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, *args, **kwargs):
+        milestone = Milestone.objects.filter(pk=kwargs["pk"]).first()
+        if milestone is None:
+            raise Http404
+        item = selectors.item_for(request.user, milestone.item_id)
+        services.milestone_complete(actor=request.user, milestone=milestone)
+        return _item_detail(request, item.pk)
+
+
+class FiguresView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.PlaceFiguresSerializer
+
+    @extend_schema(
+        operation_id="list_figures_retrieve",
+        summary="清单统计",
+        description=(
+            "某小区、社区或街道已发布(含已归档)清单上,某期间收集的事项数,以及其中已解决、"
+            "已认领的数目;一次查询。"
+        ),
+        tags=TAGS,
+        parameters=[s.ListFiguresQuerySerializer],
+        responses={200: s.PlaceFiguresSerializer, **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        query = s.ListFiguresQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        place = data["place"]
+        if not place.endswith("/"):
+            place += "/"
+        try:
+            place_rules.parse_path(place)
+        except ValueError:
+            raise ListError({"place": ["地点路径无效。"]}) from None
+        ensure(permissions.can_view_figures(request.user, place), "您无权查看该范围的统计。")
+        figures = selectors.list_figures(
+            place, data.get("since"), data.get("until"), kind=data.get("kind") or None
+        )
+        return Response(
+            s.PlaceFiguresSerializer(
+                {
+                    **figures.as_dict(),
+                    "place": place,
+                    "since": data.get("since"),
+                    "until": data.get("until"),
+                }
+            ).data
+        )

@@ -1,0 +1,137 @@
+"""Notifications about lists, sent through gongzhi.notifications once the change commits.
+
+Services call ``after_commit(...)`` inside their transaction; recipients are worked out
+from the committed rows when the callback runs, and a failure is logged, never raised
+(a notification must not break the change it announces).
+
+* A list published: its eligible claimers (partner-unit liaisons over the place and the
+  community's 双报到 members) — 清单发布与认领.
+* An item claimed, given back or finished: the list's owners (its compiler and the staff
+  over its place).
+* An item dropped while claimed: its claimant.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("gongzhi.lists")
+
+PUBLISHED = "lists.published"
+CLAIMED = "lists.item_claimed"
+RELEASED = "lists.item_released"
+DONE = "lists.item_done"
+DROPPED = "lists.item_dropped"
+
+KINDS = {
+    PUBLISHED: _("清单发布待认领"),
+    CLAIMED: _("清单事项被认领"),
+    RELEASED: _("清单事项退回认领"),
+    DONE: _("清单事项已办结"),
+    DROPPED: _("认领的清单事项不再办理"),
+}
+
+OWNERS = "owners"
+CLAIMERS = "claimers"
+CLAIMANT = "claimant"
+
+
+def register_kinds() -> None:
+    from gongzhi.notifications.kinds import register_kind
+
+    for code, label in KINDS.items():
+        register_kind(code, label)
+
+
+def _message(kind: str, work_list, item, claim) -> tuple[str, str, str]:
+    where = work_list.place_name
+    if kind == PUBLISHED:
+        title = f"{where}发布了{work_list.get_kind_display()}:{work_list.title}"
+        body = "清单已发布,共建单位和双报到党员可以认领事项。"
+        return title, body, reverse("lists:detail", args=[work_list.pk])
+    claimant = claim.claimant_name if claim is not None else ""
+    label = f"第{item.number}项 {item.title}"
+    if kind == CLAIMED:
+        title, body = f"{claimant}认领了清单事项", label
+    elif kind == RELEASED:
+        title, body = "清单事项被退回认领,待重新认领", f"{label}({claim.release_reason})"
+    elif kind == DONE:
+        title = f"清单事项已办结{'(' + claimant + ')' if claimant else ''}"
+        body = label
+    else:
+        title, body = "您认领的清单事项不再办理", f"{label}:{item.dropped_reason}"
+    return f"{where} · {title}", body, reverse("lists:item", args=[item.pk])
+
+
+def deliver(
+    *, kind: str, work_list_id: int, item_id, audience: str, exclude_account_id, claim_id
+) -> None:
+    from gongzhi.lists import selectors
+    from gongzhi.lists.models import ItemClaim, ListItem, WorkList
+    from gongzhi.notifications.services import notify
+
+    work_list = WorkList.objects.select_related("compound", "community").get(pk=work_list_id)
+    item = ListItem.objects.get(pk=item_id) if item_id else None
+    claim = None
+    if claim_id:
+        claim = ItemClaim.objects.select_related("body", "person").get(pk=claim_id)
+    elif item is not None:
+        claim = (
+            ItemClaim.objects.filter(item=item)
+            .select_related("body", "person")
+            .order_by("-claimed_at", "-id")
+            .first()
+        )
+    if audience == OWNERS:
+        recipients = selectors.owner_accounts(work_list)
+    elif audience == CLAIMERS:
+        recipients = selectors.claimer_accounts(work_list)
+    elif audience == CLAIMANT:
+        recipients = selectors.claimant_accounts(claim) if claim is not None else []
+    else:
+        raise ValueError(f"unknown audience {audience!r}")
+    recipients = [a for a in recipients if a.pk != exclude_account_id]
+    if not recipients:
+        return
+    title, body, url = _message(kind, work_list, item, claim)
+    notify(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        obj=item if item is not None else work_list,
+        place_path=work_list.place_path,
+    )
+
+
+def after_commit(
+    *,
+    kind: str,
+    work_list_id: int,
+    audience: str,
+    actor=None,
+    item_id: int | None = None,
+    claim_id: int | None = None,
+) -> None:
+    """Schedule a notification for when the current transaction commits."""
+    exclude = getattr(actor, "pk", None)
+
+    def _go():
+        try:
+            deliver(
+                kind=kind,
+                work_list_id=work_list_id,
+                item_id=item_id,
+                audience=audience,
+                exclude_account_id=exclude,
+                claim_id=claim_id,
+            )
+        except Exception:  # a notification must never break the change it announces
+            logger.exception("notifying %s for list %s failed", kind, work_list_id)
+
+    transaction.on_commit(_go)
