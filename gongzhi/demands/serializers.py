@@ -223,7 +223,10 @@ class FileSerializer(serializers.Serializer):
     building = serializers.IntegerField(required=False, allow_null=True)
     location_note = serializers.CharField(required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    is_public = serializers.BooleanField(required=False, default=False)
+    is_public = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="可否公开(不显示姓名);不填时诉求不公开、微心愿公开",
+    )  # fmt: skip
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.APP)
     reporter = serializers.IntegerField(required=False, allow_null=True,
                                         help_text="代录入时的诉求人(人员编号)")  # fmt: skip

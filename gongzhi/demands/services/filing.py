@@ -223,7 +223,7 @@ def demand_file(
     )
 
 
-def _check_on_behalf(actor, compound, reporter, channel, place_kind, room) -> None:
+def _check_on_behalf(actor, compound, reporter, channel, place_kind, room, building=None) -> None:
     if compound is None:
         raise DemandError({"compound": ["请选择小区。"]})
     account = actor_account(actor)
@@ -232,7 +232,8 @@ def _check_on_behalf(actor, compound, reporter, channel, place_kind, room) -> No
             raise PermissionDenied("请先登录。")
         ensure(
             permissions.can_file_on_behalf(account, compound.path)
-            or (room is not None and permissions.can_file_on_behalf(account, room.path)),
+            or (room is not None and permissions.can_file_on_behalf(account, room.path))
+            or (building is not None and permissions.can_file_on_behalf(account, building.path)),
             "只有本小区的工作人员可以代居民录入诉求。",
         )
     if channel not in STAFF_CHANNELS:
@@ -267,7 +268,7 @@ def demand_file_on_behalf(
 ) -> Demand:
     """Staff record a resident's demand from a phone call, a visit, a paper slip or a
     meeting. ``reporter`` may be None for an anonymous paper slip."""
-    _check_on_behalf(actor, compound, reporter, channel, place_kind, room)
+    _check_on_behalf(actor, compound, reporter, channel, place_kind, room, building)
     return _create(
         actor=actor,
         kind=Kind.DEMAND,
@@ -311,7 +312,7 @@ def microwish_file(
             raise DemandError({"channel": ["居民自行提交只能通过线上或扫码。"]})
         reporter = _self_reporter(actor, compound, place_kind, room)
     else:
-        _check_on_behalf(actor, compound, reporter, channel, place_kind, room)
+        _check_on_behalf(actor, compound, reporter, channel, place_kind, room, building)
     return _create(
         actor=actor,
         kind=Kind.MICRO_WISH,
