@@ -240,6 +240,7 @@ class RoleCard:
     ownerships: list = field(default_factory=list)
     voting: VotingRight | None = None
     also: list[str] = field(default_factory=list)  # roles merged into this card
+    demand_figures: dict | None = None  # received/solved/overdue/escalated/satisfaction
 
     @property
     def compound_count(self) -> int:
@@ -408,6 +409,11 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
                 card_links.append(Link(m.body.name, "bodies:body_detail", (m.body_id,)))
     if Cap.VIEW_AUDIT in grant.capabilities:
         card_links.append(Link(_("审计日志"), AUDIT_LIST))
+    demand_figures = None
+    if Cap.VIEW_FIGURES in grant.capabilities:
+        from gongzhi.demands.selectors import figures as demand_figures_of
+
+        demand_figures = demand_figures_of(grant.path)  # one aggregate query
     if not wide and Cap.VIEW_ROSTER in grant.capabilities and level == "building" and mine:
         building_pk = place_rules.parse_path(grant.path)[-1][1]
         card_links.insert(
@@ -439,6 +445,7 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
         scope_level=level,
         groups=[PlaceGroup(title=k, entries=v) for k, v in entries_by_group.items()],
         links=existing(card_links),
+        demand_figures=demand_figures,
     )
     if grant.kind == "resident":
         card.residencies = [

@@ -317,3 +317,15 @@ def test_htmx_is_vendored_with_its_licence():
     vendor = Path(settings.BASE_DIR) / "gongzhi" / "static" / "gongzhi" / "vendor"
     assert (vendor / "htmx.min.js").stat().st_size > 10_000
     assert "Zero-Clause BSD" in (vendor / "htmx.LICENSE.txt").read_text()
+
+
+def test_street_official_home_shows_demand_figures(client, cast):
+    client.force_login(cast.street_official)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "诉求办理情况" in response.content.decode()
+
+
+def test_resident_home_shows_no_demand_figures(client, cast):
+    client.force_login(cast.resident)
+    assert "诉求办理情况" not in client.get("/").content.decode()
