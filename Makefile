@@ -46,7 +46,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 messages: install
-	cd gongzhi && DEBUG=true ../$(PYTHON) ../manage.py makemessages -l en -l zh_Hant --no-obsolete
+	cd gongzhi && DEBUG=true ../$(PYTHON) ../manage.py makemessages -l en -l zh_Hant --no-obsolete --ignore 'static/*'
 	cd gongzhi && DEBUG=true ../$(PYTHON) ../manage.py compilemessages
 
 bench: install
