@@ -29,6 +29,8 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DemandError(ValidationError):
@@ -41,19 +43,19 @@ class DemandError(ValidationError):
 
 
 class State(TextChoices):
-    FILED = "filed", "待派单"
-    DISPATCHED = "dispatched", "已派单待接单"
-    RETURNED = "returned", "已退回待重派"
-    WHISTLED = "whistled", "已吹哨待报到"
-    ACCEPTED = "accepted", "处理中"
-    RESOLVED = "resolved", "已办结待评价"
-    RECTIFYING = "rectifying", "整改中"
-    EVALUATED = "evaluated", "已评价待反馈"
-    FEEDBACK_GIVEN = "feedback_given", "已反馈待总结"
-    CLOSED = "closed", "已总结归档"
-    CLOSED_UNRATED = "closed_unrated", "逾期未评价关闭"
-    WITHDRAWN = "withdrawn", "已撤回"
-    MERGED = "merged", "已合并"
+    FILED = "filed", _("待派单")
+    DISPATCHED = "dispatched", _("已派单待接单")
+    RETURNED = "returned", _("已退回待重派")
+    WHISTLED = "whistled", _("已吹哨待报到")
+    ACCEPTED = "accepted", _("处理中")
+    RESOLVED = "resolved", _("已办结待评价")
+    RECTIFYING = "rectifying", _("整改中")
+    EVALUATED = "evaluated", _("已评价待反馈")
+    FEEDBACK_GIVEN = "feedback_given", _("已反馈待总结")
+    CLOSED = "closed", _("已总结归档")
+    CLOSED_UNRATED = "closed_unrated", _("逾期未评价关闭")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已合并")
 
 
 class Role(StrEnum):
@@ -83,27 +85,27 @@ class Action(StrEnum):
 
 
 ACTION_LABELS: dict[Action, str] = {
-    Action.DISPATCH: "派单",
-    Action.ACCEPT: "接单",
-    Action.RETURN: "退回",
-    Action.WHISTLE: "吹哨",
-    Action.ESCALATE: "超时自动升级",
-    Action.REPORT_IN: "报到",
-    Action.RESOLVE: "办结",
-    Action.EVALUATE: "评价",
-    Action.FEEDBACK: "反馈",
-    Action.CLOSE: "总结关闭",
-    Action.CLOSE_UNRATED: "逾期未评价关闭",
-    Action.WITHDRAW: "撤回",
-    Action.MERGE: "合并",
+    Action.DISPATCH: pgettext_lazy("动作", "派单"),
+    Action.ACCEPT: pgettext_lazy("动作", "接单"),
+    Action.RETURN: pgettext_lazy("动作", "退回"),
+    Action.WHISTLE: pgettext_lazy("动作", "吹哨"),
+    Action.ESCALATE: pgettext_lazy("动作", "超时自动升级"),
+    Action.REPORT_IN: pgettext_lazy("动作", "报到"),
+    Action.RESOLVE: pgettext_lazy("动作", "办结"),
+    Action.EVALUATE: pgettext_lazy("动作", "评价"),
+    Action.FEEDBACK: pgettext_lazy("动作", "反馈"),
+    Action.CLOSE: pgettext_lazy("动作", "总结关闭"),
+    Action.CLOSE_UNRATED: pgettext_lazy("动作", "逾期未评价关闭"),
+    Action.WITHDRAW: pgettext_lazy("动作", "撤回"),
+    Action.MERGE: pgettext_lazy("动作", "合并"),
 }
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.REPORTER: "诉求人",
-    Role.DISPATCHER: "支部书记、网格员或社区工作人员",
-    Role.HANDLER: "当前承办人",
-    Role.COMMUNITY: "社区工作人员",
-    Role.SYSTEM: "系统",
+    Role.REPORTER: pgettext_lazy("角色", "诉求人"),
+    Role.DISPATCHER: pgettext_lazy("角色", "支部书记、网格员或社区工作人员"),
+    Role.HANDLER: pgettext_lazy("角色", "当前承办人"),
+    Role.COMMUNITY: pgettext_lazy("角色", "社区工作人员"),
+    Role.SYSTEM: pgettext_lazy("角色", "系统"),
 }
 
 S = State
@@ -189,7 +191,8 @@ def check_move(action: str, source: str, target: str | None = None) -> Move:
         found = [m for m in found if m.target == target]
     if not found:
         raise DemandError(
-            f"诉求当前状态为“{State(source).label}”,不能{ACTION_LABELS[action]}。",
+            _("诉求当前状态为“%(state)s”,不能%(action)s。")
+            % {"state": State(source).label, "action": ACTION_LABELS[action]},
             code="bad_move",
         )
     return found[0]
@@ -206,8 +209,11 @@ def role_may(action: str, roles: Iterable[str]) -> bool:
 
 def refusal(action: str) -> str:
     """The message for someone whose role may not make ``action``."""
-    allowed = "或".join(ROLE_LABELS[r] for r in sorted(roles_for(action)))
-    return f"只有{allowed}可以{ACTION_LABELS[Action(action)]}。"
+    allowed = str(_("或")).join(str(ROLE_LABELS[r]) for r in sorted(roles_for(action)))
+    return _("只有%(roles)s可以%(action)s。") % {
+        "roles": allowed,
+        "action": ACTION_LABELS[Action(action)],
+    }
 
 
 # ---------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ListError(ValidationError):
@@ -52,28 +54,28 @@ class ListKind(TextChoices):
 
 
 class ListState(TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-    ARCHIVED = "archived", "已归档"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
 
 
 class ItemState(TextChoices):
-    OPEN = "open", "待认领"
-    CLAIMED = "claimed", "已认领"
-    IN_PROGRESS = "in_progress", "推进中"
-    DONE = "done", "已解决"
-    DROPPED = "dropped", "不再办理"
+    OPEN = "open", _("待认领")
+    CLAIMED = "claimed", _("已认领")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已解决")
+    DROPPED = "dropped", pgettext_lazy("清单事项状态", "不再办理")
 
 
 class Mode(TextChoices):
-    FIX_NOW = "fix_now", "立行立改"
-    LONG_TERM = "long_term", "长期项目"
+    FIX_NOW = "fix_now", _("立行立改")
+    LONG_TERM = "long_term", _("长期项目")
 
 
 class Source(TextChoices):
-    DEMAND = "demand", "居民诉求"
-    MEETING = "meeting", "会议收集"
-    VISIT = "visit", "上门走访"
+    DEMAND = "demand", _("居民诉求")
+    MEETING = "meeting", _("会议收集")
+    VISIT = "visit", _("上门走访")
 
 
 LIST_MOVES: dict[ListState, frozenset[ListState]] = {
@@ -83,7 +85,10 @@ LIST_MOVES: dict[ListState, frozenset[ListState]] = {
 }
 """The list's state graph, once. Anything not listed here is refused."""
 
-LIST_MOVE_LABELS = {ListState.PUBLISHED: "发布", ListState.ARCHIVED: "归档"}
+LIST_MOVE_LABELS = {
+    ListState.PUBLISHED: pgettext_lazy("动作", "发布"),
+    ListState.ARCHIVED: pgettext_lazy("动作", "归档"),
+}
 
 EDITABLE = frozenset({ListState.DRAFT, ListState.PUBLISHED})
 """List states in which items may be added and moved (an archived list is frozen)."""
@@ -98,7 +103,13 @@ def check_list_move(source: str, target: str) -> ListState:
     source, target = ListState(source), ListState(target)
     if target not in LIST_MOVES[source]:
         raise ListError(
-            f"清单当前状态为“{source.label}”,不能{LIST_MOVE_LABELS.get(target, '改为' + target.label)}。",
+            _("清单当前状态为“%(state)s”,不能%(action)s。")
+            % {
+                "state": source.label,
+                "action": LIST_MOVE_LABELS[target]
+                if target in LIST_MOVE_LABELS
+                else _("改为%(state)s") % {"state": target.label},
+            },
             code="bad_move",
         )
     return target
@@ -129,20 +140,20 @@ class Action(StrEnum):
 
 
 ACTION_LABELS: dict[Action, str] = {
-    Action.CLAIM: "认领",
-    Action.ASSIGN: "指派认领",
-    Action.RELEASE: "退回认领",
-    Action.REPORT: "报告进展",
-    Action.FINISH: "办结",
-    Action.SOLVE: "立行立改办结",
-    Action.DROP: "不再办理",
+    Action.CLAIM: pgettext_lazy("动作", "认领"),
+    Action.ASSIGN: pgettext_lazy("动作", "指派认领"),
+    Action.RELEASE: pgettext_lazy("动作", "退回认领"),
+    Action.REPORT: pgettext_lazy("动作", "报告进展"),
+    Action.FINISH: pgettext_lazy("动作", "办结"),
+    Action.SOLVE: pgettext_lazy("动作", "立行立改办结"),
+    Action.DROP: pgettext_lazy("动作", "不再办理"),
 }
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.STAFF: "支部书记、网格员或社区工作人员",
-    Role.ELIGIBLE: "覆盖本小区的共建单位联络人或在本社区双报到的在职党员",
-    Role.CLAIMANT: "认领单位或认领人",
-    Role.SYSTEM: "系统",
+    Role.STAFF: pgettext_lazy("角色", "支部书记、网格员或社区工作人员"),
+    Role.ELIGIBLE: pgettext_lazy("角色", "覆盖本小区的共建单位联络人或在本社区双报到的在职党员"),
+    Role.CLAIMANT: pgettext_lazy("角色", "认领单位或认领人"),
+    Role.SYSTEM: pgettext_lazy("角色", "系统"),
 }
 
 
@@ -203,14 +214,18 @@ def check_item_move(action: str, source: str, list_state: str) -> Move:
     action = Action(action)
     if ListState(list_state) not in LIST_STATES_FOR[action]:
         if action in (Action.CLAIM, Action.ASSIGN):
-            message = f"清单发布后才能{ACTION_LABELS[action]}。"
+            message = _("清单发布后才能%(action)s。") % {"action": ACTION_LABELS[action]}
         else:
-            message = f"清单{ListState(list_state).label},不能{ACTION_LABELS[action]}。"
+            message = _("清单%(state)s,不能%(action)s。") % {
+                "state": ListState(list_state).label,
+                "action": ACTION_LABELS[action],
+            }
         raise ListError(message, code="bad_list_state")
     found = moves_for(action, source)
     if not found:
         raise ListError(
-            f"事项当前状态为“{ItemState(source).label}”,不能{ACTION_LABELS[action]}。",
+            _("事项当前状态为“%(state)s”,不能%(action)s。")
+            % {"state": ItemState(source).label, "action": ACTION_LABELS[action]},
             code="bad_move",
         )
     return found[0]
@@ -229,8 +244,11 @@ def roles_for(action: str, source: str | None = None) -> frozenset[Role]:
 
 def refusal(action: str, source: str | None = None) -> str:
     """The message for someone whose role may not make ``action``."""
-    allowed = "或".join(ROLE_LABELS[r] for r in sorted(roles_for(action, source)))
-    return f"只有{allowed}可以{ACTION_LABELS[Action(action)]}。"
+    allowed = str(_("或")).join(str(ROLE_LABELS[r]) for r in sorted(roles_for(action, source)))
+    return _("只有%(roles)s可以%(action)s。") % {
+        "roles": allowed,
+        "action": ACTION_LABELS[Action(action)],
+    }
 
 
 def check_solve(mode: str) -> None:

@@ -78,7 +78,7 @@ def test_action_allowed_or_refused_in_every_state(action, source):
         with pytest.raises(DemandError) as err:
             rules.check_move(action, source)
         message = err.value.messages[0]
-        assert source.label in message and rules.ACTION_LABELS[action] in message
+        assert str(source.label) in message and str(rules.ACTION_LABELS[action]) in message
 
 
 @pytest.mark.parametrize(("action", "role"), list(itertools.product(Action, Role)))
