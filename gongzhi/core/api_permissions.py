@@ -7,14 +7,17 @@ Access itself is decided in each app's ``permissions.py`` (``get_compound_for`` 
   "No Compound matches the given query." (English, and different from the 404 of an
   existing compound outside the user's scope, which would tell an outsider which ids exist).
 * Lists are paged by limit/offset, 20 by default and at most 100 a page.
+* A move on one object (dispatch a demand, publish a list, claim an item) is a POST view
+  made by ``action_view``: fetch the object, parse the body, call the service, answer
+  with the object's detail.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers
 from rest_framework.pagination import LimitOffsetPagination
 
 
@@ -56,3 +59,61 @@ _ERRORS = {
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """The documented error responses of an operation; 401 and 403 always apply."""
     return {code: _ERRORS[code] for code in sorted({401, 403, *codes})}
+
+
+def action_view(
+    slug: str,
+    serializer,
+    summary: str,
+    description: str,
+    call,
+    *,
+    operation_prefix: str,
+    view_prefix: str,
+    fetch,
+    render,
+    response,
+    tags: list[str],
+    status_code: int = 200,
+    multipart: bool = False,
+    module: str | None = None,
+) -> type:
+    """The view of one POST move ``slug`` on the object at ``<pk>``: operation
+    ``{operation_prefix}_{slug}`` (hyphens as underscores), class ``{view_prefix}{Slug}View``.
+
+    ``fetch(user, pk)`` finds the object (raising Http404 where the user may not see it),
+    ``serializer`` parses the body, ``call(request, obj, validated_data)`` makes the move
+    through the service, and ``render(request, obj, status_code)`` answers. ``response``
+    is the documented ``status_code`` body, next to the 400 and 404 errors; ``multipart``
+    also documents a multipart body (for photos). ``module`` is the ``__name__`` of the
+    module that makes the view, for its dotted path. An app binds the keyword arguments
+    once (``functools.partial``) and lists its moves in a table.
+    """
+    request_body = (
+        {"multipart/form-data": serializer, "application/json": serializer}
+        if multipart
+        else serializer
+    )
+
+    class View(ApiViewMixin, generics.GenericAPIView):
+        serializer_class = serializer
+
+        @extend_schema(
+            operation_id=f"{operation_prefix}_{slug.replace('-', '_')}",
+            summary=summary,
+            description=description,
+            tags=tags,
+            request=request_body,
+            responses={status_code: response, **error_responses(400, 404)},
+        )
+        def post(self, request, *args, **kwargs):
+            obj = fetch(request.user, kwargs["pk"])
+            form = serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            call(request, obj, form.validated_data)
+            return render(request, obj, status_code)
+
+    View.__name__ = View.__qualname__ = f"{view_prefix}{slug.title().replace('-', '')}View"
+    if module is not None:
+        View.__module__ = module
+    return View

@@ -4,6 +4,7 @@ categories, duplicates and figures. Views parse, call one service or selector, r
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from rest_framework.utils.urls import replace_query_param
 from gongzhi.bodies.models import Body
 from gongzhi.core import access
 from gongzhi.core.access import ensure
-from gongzhi.core.api_permissions import ApiViewMixin, Pagination, error_responses
+from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import permissions, selectors, services
 from gongzhi.demands import serializers as s
@@ -123,7 +124,12 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
             room=_one(Room, data.get("room"), "room", "房屋不存在。"),
             building=_one(Building, data.get("building"), "building", "楼栋不存在。"),
             location_note=data["location_note"],
-            is_public=data["is_public"],
+            # Unsaid: a demand stays private, a micro-wish is public (it is meant to be claimed).
+            is_public=(
+                data["is_public"]
+                if data["is_public"] is not None
+                else data["kind"] == Kind.MICRO_WISH
+            ),
             photos=data["photos"],
             category=_one(Category, data.get("category"), "category", "类别不存在。"),
         )
@@ -212,36 +218,17 @@ class DemandSimilarView(ApiViewMixin, generics.GenericAPIView):
         return Response(s.SimilarSerializer(similar, many=True).data)
 
 
-def _action(slug, serializer, summary, description, call, *, multipart=False, status_code=200):
-    """One POST endpoint per move: parse, call the service, answer with the demand."""
-
-    request_body = (
-        {"multipart/form-data": serializer, "application/json": serializer}
-        if multipart
-        else serializer
-    )
-
-    class View(ApiViewMixin, generics.GenericAPIView):
-        serializer_class = serializer
-
-        @extend_schema(
-            operation_id=f"demands_{slug.replace('-', '_')}",
-            summary=summary,
-            description=description,
-            tags=TAGS,
-            request=request_body,
-            responses={200: s.DemandDetailSerializer, **error_responses(400, 404)},
-        )
-        def post(self, request, *args, **kwargs):
-            demand = selectors.demand_for(request.user, kwargs["pk"])
-            form = serializer(data=request.data)
-            form.is_valid(raise_exception=True)
-            call(request, demand, form.validated_data)
-            return _detail(request, demand, status_code)
-
-    View.__name__ = f"Demand{slug.title().replace('-', '')}View"
-    View.__qualname__ = View.__name__
-    return View
+# One POST endpoint per move: parse, call the service, answer with the demand.
+_action = partial(
+    action_view,
+    operation_prefix="demands",
+    view_prefix="Demand",
+    fetch=selectors.demand_for,
+    render=_detail,
+    response=s.DemandDetailSerializer,
+    tags=TAGS,
+    module=__name__,
+)
 
 
 def _dispatch(request, demand, data):

@@ -4,6 +4,8 @@ milestones, and figures. Views parse, call one service or selector, render."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -11,7 +13,7 @@ from rest_framework.response import Response
 
 from gongzhi.bodies.models import Body
 from gongzhi.core.access import ensure
-from gongzhi.core.api_permissions import ApiViewMixin, error_responses
+from gongzhi.core.api_permissions import ApiViewMixin, action_view, error_responses
 from gongzhi.demands.models import Category
 from gongzhi.lists import permissions, selectors, services
 from gongzhi.lists import serializers as s
@@ -145,30 +147,17 @@ class ListDetailView(ApiViewMixin, generics.GenericAPIView):
         return _list_detail(request, kwargs["pk"])
 
 
-def _list_action(slug, serializer, summary, description, call, status_code=status.HTTP_200_OK):
-    """One POST endpoint per list write: parse, call the service, answer with the list."""
-
-    class View(ApiViewMixin, generics.GenericAPIView):
-        serializer_class = serializer
-
-        @extend_schema(
-            operation_id=f"lists_{slug.replace('-', '_')}",
-            summary=summary,
-            description=description,
-            tags=TAGS,
-            request=serializer,
-            responses={status_code: s.ListDetailSerializer, **error_responses(400, 404)},
-        )
-        def post(self, request, *args, **kwargs):
-            work_list = selectors.list_for(request.user, kwargs["pk"])
-            form = serializer(data=request.data)
-            form.is_valid(raise_exception=True)
-            call(request, work_list, form.validated_data)
-            return _list_detail(request, work_list.pk, status_code)
-
-    View.__name__ = f"List{slug.title().replace('-', '')}View"
-    View.__qualname__ = View.__name__
-    return View
+# One POST endpoint per list write: parse, call the service, answer with the list.
+_list_action = partial(
+    action_view,
+    operation_prefix="lists",
+    view_prefix="List",
+    fetch=selectors.list_for,
+    render=lambda request, work_list, code: _list_detail(request, work_list.pk, code),
+    response=s.ListDetailSerializer,
+    tags=TAGS,
+    module=__name__,
+)
 
 
 def _add_free(request, work_list, data):
@@ -203,12 +192,12 @@ LIST_ACTIONS = {
     "items": _list_action(
         "items", s.ListFreeItemSerializer, "录入事项",
         "录入会议收集或上门走访发现的事项;长期项目须有推进计划和至少一个节点。", _add_free,
-        status.HTTP_201_CREATED,
+        status_code=status.HTTP_201_CREATED,
     ),
     "from-demands": _list_action(
         "from-demands", s.ListFromDemandsSerializer, "从诉求列入",
         "把本地未办结的诉求一次列入清单;事项不带诉求人,未同意公开的诉求只显示类别和位置。",
-        _add_demands, status.HTTP_201_CREATED,
+        _add_demands, status_code=status.HTTP_201_CREATED,
     ),
     "publish": _list_action(
         "publish", s.ListTextInSerializer, "发布清单", "发布后居民可见,共建单位和双报到党员可认领。",
@@ -235,36 +224,17 @@ class ItemDetailView(ApiViewMixin, generics.GenericAPIView):
         return _item_detail(request, kwargs["pk"])
 
 
-def _item_action(slug, serializer, summary, description, call, *, multipart=False):
-    """One POST endpoint per item move: parse, call the service, answer with the item."""
-
-    request_body = (
-        {"multipart/form-data": serializer, "application/json": serializer}
-        if multipart
-        else serializer
-    )
-
-    class View(ApiViewMixin, generics.GenericAPIView):
-        serializer_class = serializer
-
-        @extend_schema(
-            operation_id=f"list_items_{slug}",
-            summary=summary,
-            description=description,
-            tags=TAGS,
-            request=request_body,
-            responses={200: s.ListItemDetailSerializer, **error_responses(400, 404)},
-        )
-        def post(self, request, *args, **kwargs):
-            item = selectors.item_for(request.user, kwargs["pk"])
-            form = serializer(data=request.data)
-            form.is_valid(raise_exception=True)
-            call(request, item, form.validated_data)
-            return _item_detail(request, item.pk)
-
-    View.__name__ = f"ListItem{slug.title()}View"
-    View.__qualname__ = View.__name__
-    return View
+# One POST endpoint per item move: parse, call the service, answer with the item.
+_item_action = partial(
+    action_view,
+    operation_prefix="list_items",
+    view_prefix="ListItem",
+    fetch=selectors.item_for,
+    render=lambda request, item, code: _item_detail(request, item.pk, code),
+    response=s.ListItemDetailSerializer,
+    tags=TAGS,
+    module=__name__,
+)
 
 
 def _claim(request, item, data):

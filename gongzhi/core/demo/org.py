@@ -1,4 +1,5 @@
-"""Bodies every story needs: the street's and community's, and the usual compound bodies."""
+"""Bodies every story needs: the street's and community's, and the usual compound bodies;
+and ``found_world``, which lays every story's foundations."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from gongzhi.bodies.models import Body, BodyKind, Membership, Post
-from gongzhi.core.demo.context import DemoContext
+from gongzhi.core.demo.context import DemoContext, World
+from gongzhi.core.demo.roster import RosterPlan
 from gongzhi.people.models import Person
 from gongzhi.places.models import Community, Compound, Grid, Street
 
@@ -102,6 +104,49 @@ def community_org(
             ctx.party_member(worker, organisation=party)
         org.workers.append(worker)
     return org
+
+
+def found_world(
+    ctx: DemoContext,
+    key: str,
+    plan: RosterPlan,
+    *,
+    district: str,
+    street: str,
+    community: str,
+    compound: str,
+    party_name: str | None = None,
+    neighbours: dict[str, dict] | None = None,
+    **compound_fields,
+) -> tuple[World, StreetOrg, CommunityOrg, *tuple[CommunityOrg, ...]]:
+    """A story's foundations, recorded as ``ctx.worlds[key]``: the district (coded
+    ``plan.region``), the street and the community with their bodies, and the compound
+    with its roster (``compound_fields`` go to ``ctx.compound``).
+
+    ``neighbours`` are the street's other communities the story needs, each name with its
+    ``community_org`` options; their orgs follow the community's in what is returned:
+    ``world, so, co, *neighbour_orgs``. Things are made in a fixed order (places, street
+    and community bodies, then the compound), so the random draws, and with them every
+    generated name and number, stay the same from one load to the next.
+    """
+    neighbours = neighbours or {}
+    d = ctx.district(district, plan.region)
+    s = ctx.street(d, street)
+    home = ctx.community(s, community)
+    others = {name: ctx.community(s, name) for name in neighbours}
+    so = street_org(ctx, s, region=plan.region, surnames=plan.surnames)
+    co = community_org(ctx, home, so, party_name=party_name)
+    other_orgs = [community_org(ctx, c, so, **neighbours[name]) for name, c in others.items()]
+    place, roster = ctx.compound(home, compound, plan, **compound_fields)
+    world = World(key, d, s, home, place, roster)
+    ctx.worlds[key] = world
+    world.bodies.update(
+        street_party=so.party,
+        street_office=so.office,
+        community_party=co.party,
+        residents_committee=co.committee,
+    )
+    return (world, so, co, *other_orgs)
 
 
 def grid_worker(ctx: DemoContext, org: CommunityOrg, grid: Grid, person: Person | None = None):

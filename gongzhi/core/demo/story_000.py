@@ -21,14 +21,7 @@ import datetime as dt
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import (
-    community_org,
-    grid_worker,
-    partner_unit,
-    property_company,
-    street_org,
-    team,
-)
+from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
 from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.places.models import OwnersBodyKind
 
@@ -82,29 +75,21 @@ IN_SERVICE_UNITS = (
 
 def build(ctx: DemoContext) -> World:
     rng = ctx.rng
-    district = ctx.district("厦门市湖里区", REGION)
-    street = ctx.street(district, "殿前街道")
-    community = ctx.community(street, "兴隆社区")
-    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
-    co = community_org(ctx, community, so)
-    compound, roster = ctx.compound(
-        community,
-        "翔鹭花城二期",
+    world, so, co = found_world(
+        ctx,
+        KEY,
         PLAN,
+        district="厦门市湖里区",
+        street="殿前街道",
+        community="兴隆社区",
+        compound="翔鹭花城二期",
         built_year=2002,
         address="厦门市湖里区长虹路",
         has_property_company=True,
         owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
     )
-    world = World(KEY, district, street, community, compound, roster)
-    ctx.worlds[KEY] = world
+    community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
-    b.update(
-        street_party=so.party,
-        street_office=so.office,
-        community_party=co.party,
-        residents_committee=co.committee,
-    )
     world.more["parking_spaces"] = PARKING_SPACES
     for name, grid in roster.grids.items():
         p[f"grid_worker:{name}"] = grid_worker(ctx, co, grid)

@@ -18,14 +18,7 @@ import datetime as dt
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import (
-    community_org,
-    grid_worker,
-    partner_unit,
-    property_company,
-    street_org,
-    team,
-)
+from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
 from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.places.models import OwnersBodyKind
 
@@ -89,31 +82,24 @@ PARTNERS = {
 
 def build(ctx: DemoContext) -> World:
     rng = ctx.rng
-    district = ctx.district("贺州市八步区", REGION)
-    street = ctx.street(district, "江南街道")
-    xialiang = ctx.community(street, "厦良社区")
-    diandeng = ctx.community(street, "点灯社区")
-    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
-    co = community_org(ctx, xialiang, so, party_name="厦良社区大党委")
-    co2 = community_org(ctx, diandeng, so, party_name="点灯社区大党委", workers=2)
-    compound, roster = ctx.compound(
-        xialiang,
-        "香槟城小区",
+    world, so, co, co2 = found_world(
+        ctx,
+        KEY,
         PLAN,
+        district="贺州市八步区",
+        street="江南街道",
+        community="厦良社区",
+        compound="香槟城小区",
+        party_name="厦良社区大党委",
+        neighbours={"点灯社区": {"party_name": "点灯社区大党委", "workers": 2}},
         built_year=2013,
         address="贺州市八步区江南街道",
         has_property_company=True,
         owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
     )
-    world = World(KEY, district, street, xialiang, compound, roster)
-    ctx.worlds[KEY] = world
+    xialiang, diandeng = co.community, co2.community
+    compound, roster = world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
-    b.update(
-        street_party=so.party,
-        street_office=so.office,
-        community_party=co.party,
-        residents_committee=co.committee,
-    )
 
     # Four levels: 街道党工委 → 社区大党委 → 小区党支部 → 网格党小组.
     branch = ctx.body(

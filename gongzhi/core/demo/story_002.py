@@ -15,14 +15,7 @@ import datetime as dt
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import (
-    community_org,
-    grid_worker,
-    partner_unit,
-    property_company,
-    street_org,
-    team,
-)
+from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
 from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.people.models import Person
 from gongzhi.places.models import OwnersBodyKind
@@ -66,30 +59,23 @@ IN_SERVICE_UNITS = (
 
 def build(ctx: DemoContext) -> World:
     rng = ctx.rng
-    district = ctx.district("泉州市丰泽区", REGION)
-    street = ctx.street(district, "东湖街道")
-    community = ctx.community(street, "铭湖社区")
-    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
-    co = community_org(ctx, community, so)
-    compound, roster = ctx.compound(
-        community,
-        "太平洋花园",
+    world, so, co = found_world(
+        ctx,
+        KEY,
         PLAN,
+        district="泉州市丰泽区",
+        street="东湖街道",
+        community="铭湖社区",
+        compound="太平洋花园",
         floor_area=55000,
         built_year=1999,
         address="泉州市丰泽区丰泽街与刺桐路交汇处",
         has_property_company=True,
         owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
     )
-    world = World(KEY, district, street, community, compound, roster)
-    ctx.worlds[KEY] = world
+    street, community = world.street, world.community
+    compound, roster = world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
-    b.update(
-        street_party=so.party,
-        street_office=so.office,
-        community_party=co.party,
-        residents_committee=co.committee,
-    )
 
     for name, grid in roster.grids.items():
         p[f"grid_worker:{name}"] = grid_worker(ctx, co, grid)

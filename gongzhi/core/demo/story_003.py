@@ -21,7 +21,7 @@ import datetime as dt
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import community_org, grid_worker, partner_unit, street_org, team
+from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, team
 from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.people.models import Person
 from gongzhi.places.models import OwnersBodyKind
@@ -52,29 +52,21 @@ PLAN = RosterPlan(
 
 def build(ctx: DemoContext) -> World:
     rng = ctx.rng
-    district = ctx.district("阳泉市城区", REGION)
-    street = ctx.street(district, "下站街道")
-    community = ctx.community(street, "桥北社区")
-    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
-    co = community_org(ctx, community, so)
-    compound, roster = ctx.compound(
-        community,
-        "运输公司家属院",
+    world, so, co = found_world(
+        ctx,
+        KEY,
         PLAN,
+        district="阳泉市城区",
+        street="下站街道",
+        community="桥北社区",
+        compound="运输公司家属院",
         built_year=1988,
         address="阳泉市城区下站街道",
         has_property_company=False,
         owners_body_kind=OwnersBodyKind.SELF_MANAGEMENT_COMMITTEE,
     )
-    world = World(KEY, district, street, community, compound, roster)
-    ctx.worlds[KEY] = world
+    community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
-    b.update(
-        street_party=so.party,
-        street_office=so.office,
-        community_party=co.party,
-        residents_committee=co.committee,
-    )
 
     # 网格党支部, led by the community's grid worker.
     grid = roster.grids["第一网格"]

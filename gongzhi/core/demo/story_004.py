@@ -19,14 +19,7 @@ import datetime as dt
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import (
-    community_org,
-    grid_worker,
-    partner_unit,
-    property_company,
-    street_org,
-    team,
-)
+from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
 from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.places.models import OwnersBodyKind
 
@@ -58,29 +51,21 @@ PLAN = RosterPlan(
 
 def build(ctx: DemoContext) -> World:
     rng = ctx.rng
-    district = ctx.district("龙岩市新罗区", REGION)
-    street = ctx.street(district, "南城街道")
-    community = ctx.community(street, "翠屏社区")
-    so = street_org(ctx, street, region=REGION, surnames=SURNAMES)
-    co = community_org(ctx, community, so)
-    compound, roster = ctx.compound(
-        community,
-        "纺织生活二区",
+    world, so, co = found_world(
+        ctx,
+        KEY,
         PLAN,
+        district="龙岩市新罗区",
+        street="南城街道",
+        community="翠屏社区",
+        compound="纺织生活二区",
         built_year=1975,
         address="龙岩市新罗区南城街道翠屏山",
         has_property_company=True,
         owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
     )
-    world = World(KEY, district, street, community, compound, roster)
-    ctx.worlds[KEY] = world
+    community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
-    b.update(
-        street_party=so.party,
-        street_office=so.office,
-        community_party=co.party,
-        residents_committee=co.committee,
-    )
     world.more["shop_rent_per_year"] = SHOP_RENT_PER_YEAR
     grid = roster.grids["第一网格"]
     p["grid_worker"] = grid_worker(ctx, co, grid)
