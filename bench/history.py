@@ -551,4 +551,12 @@ def load(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
         timings["check_foreign_keys"] = time.perf_counter() - t0
+
+        # The figures roll-up (its trigger was off with session_replication_role = replica).
+        t0 = time.perf_counter()
+        from gongzhi.demands import rollup
+
+        rollup.rebuild(cursor)
+        timings["figures_rollup"] = time.perf_counter() - t0
+        progress(f"  figures roll-up rebuilt in {timings['figures_rollup']:.1f} s")
     return {"demands": written, "first_id": first_id, "seconds": timings}

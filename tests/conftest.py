@@ -12,3 +12,12 @@ def cast(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _demand_notifications_inline(monkeypatch):
+    """Demand notifications are worked out in the task worker; tests run that work in the
+    committing process (tests/demands/test_notify_worker.py covers the worker path)."""
+    from gongzhi.demands import notify
+
+    monkeypatch.setattr(notify, "IN_WORKER", False)

@@ -1,9 +1,9 @@
 """Notifications about demands, through the notifications app when it is installed.
 
-Services call ``after_commit(...)`` inside their transaction; the message is sent only
-once the change is committed (``transaction.on_commit``, robust: a failing channel never
-undoes or breaks a filing). Recipients are worked out at send time from the committed
-rows. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
+Services call ``after_commit(...)`` inside their transaction; once the change is committed
+(``transaction.on_commit``) the demand's id is handed to the task worker (django-q2,
+``deliver_task``), which works out the recipients from the committed rows and sends; a
+failing channel never undoes or breaks a filing. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
 exist (or in a deployment without it) sending is a no-op, so demands never depend on it.
 """
 
@@ -135,6 +135,27 @@ def deliver(
     )
 
 
+DELIVER_TASK = "gongzhi.demands.notify.deliver_task"
+# Work out the recipients in the task worker (django-q2), not in the request. Tests may set
+# this to False to deliver in the committing process, as the worker would.
+IN_WORKER = True
+
+
+def deliver_task(demand_pk: int, kind: str, audiences, body, extra_person_ids, exclude) -> None:
+    """The task worker's entry point: ``deliver`` (a failure is logged, never raised)."""
+    try:
+        deliver(
+            demand_pk,
+            kind=kind,
+            audiences=tuple(audiences),
+            body=body,
+            extra_person_ids=tuple(extra_person_ids),
+            exclude_account_id=exclude,
+        )
+    except Exception:  # a notification must never break the change it announces
+        logger.exception("notifying %s for demand %s failed", kind, demand_pk)
+
+
 def after_commit(
     demand,
     *,
@@ -144,24 +165,38 @@ def after_commit(
     extra_person_ids: Iterable[int] = (),
     actor=None,
 ) -> None:
-    """Schedule a notification for when the current transaction commits."""
-    pk = demand.pk
-    audiences = tuple(audiences)
-    extra = tuple(extra_person_ids)
-    exclude = getattr(actor, "pk", None)
+    """Schedule a notification for when the current transaction commits: the demand's id
+    goes to the task worker, which works out the recipients (5 queries) and notifies them;
+    the request pays one INSERT into the queue."""
+    if _notify_function() is None:  # nothing to notify through: not even a task
+        return
+    args = (
+        demand.pk,
+        kind,
+        tuple(audiences),
+        body,
+        tuple(extra_person_ids),
+        getattr(actor, "pk", None),
+    )
 
     def _go():
         try:
-            deliver(
-                pk,
-                kind=kind,
-                audiences=audiences,
-                body=body,
-                extra_person_ids=extra,
-                exclude_account_id=exclude,
+            if not IN_WORKER:
+                deliver_task(*args)
+                return
+            from django_q.tasks import async_task
+
+            from gongzhi.notifications import conf
+
+            async_task(
+                DELIVER_TASK,
+                *args,
+                task_name=f"demand-notify-{args[0]}-{kind}",
+                group="notifications",
+                sync=conf.q_sync(),
             )
         except Exception:  # a notification must never break the change it announces
-            logger.exception("notifying %s for demand %s failed", kind, pk)
+            logger.exception("notifying %s for demand %s failed", kind, args[0])
 
     transaction.on_commit(_go)
 

@@ -1,0 +1,39 @@
+"""Demand notifications go to the task worker: the request only enqueues the demand's id."""
+
+import pytest
+
+from gongzhi.demands import notify, services
+
+
+@pytest.fixture
+def in_worker(monkeypatch):
+    monkeypatch.setattr(notify, "IN_WORKER", True)
+
+
+def test_the_request_only_enqueues_the_fan_out(cast, file_demand, notified, in_worker,
+                                               django_capture_on_commit_callbacks):  # fmt: skip
+    from django_q.models import OrmQ
+
+    d = file_demand()
+    before = OrmQ.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_dispatch(actor=cast.secretary, demand=d, handler_body=cast.property_a)
+    assert notified == []  # nothing worked out in the request
+    tasks = [q.task for q in OrmQ.objects.order_by("id")[before:]]
+    assert tasks and all(t["func"] == notify.DELIVER_TASK and t["args"][0] == d.pk for t in tasks)
+    # the worker's runs of those tasks tell the handlers
+    from django.utils.module_loading import import_string
+
+    for task in tasks:
+        import_string(task["func"])(*task["args"], **task["kwargs"])
+    assert "demand.dispatched" in [c["kind"] for c in notified]
+    assert all(c["obj"] == d for c in notified)
+
+
+def test_a_sync_cluster_delivers_on_commit(cast, file_demand, notified, in_worker, settings,
+                                           django_capture_on_commit_callbacks):  # fmt: skip
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    d = file_demand()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_dispatch(actor=cast.secretary, demand=d, handler_body=cast.property_a)
+    assert "demand.dispatched" in [c["kind"] for c in notified]
