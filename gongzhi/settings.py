@@ -93,6 +93,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Server-side parameters, and statements prepared after their 5th run on a connection:
+    # PostgreSQL then plans a repeated query once per connection instead of every time
+    # (the inbox query plans in 1.3 ms and runs in 0.3). Turn off behind a pooler that
+    # does not keep prepared statements (pgbouncer in transaction mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering (INCLUDE) indexes exist for PostgreSQL; SQLite simply builds them without INCLUDE.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -174,7 +184,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated script gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "gongzhi.people.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,40 +5,64 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from gongzhi.bodies import rules
-from gongzhi.bodies.models import Body, Membership, PartyMember
-from gongzhi.core import access
+from gongzhi.bodies.models import Body, Membership, PartyMember, Post
+from gongzhi.core import access, sql
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
+from gongzhi.places.models import Community
 
 
 def membership_grants(user) -> Iterator[Grant]:
+    """A grant per active membership (its post's capabilities over its scope) and, for a
+    party member registered with a community (双报到), looking and handling there. One
+    query for both (every request that checks a permission pays it)."""
     if not user.person_id:
         return
-    memberships = (
-        Membership.objects.active().filter(person_id=user.person_id).select_related("body")
-    )
-    for m in memberships:
-        yield Grant(
-            path=m.scope_path,
-            capabilities=rules.capabilities_of(m.body.kind, m.post),
-            source=f"{m.body.name} · {m.get_post_display()}",
-            kind=m.body.kind,
-            post=m.post,
+    today = timezone.localdate()
+    rows = sql.rows(_grants_sql(), [user.person_id, today, today, user.person_id])
+    for source, path, kind, post, name in rows:
+        if source == "membership":
+            yield Grant(
+                path=path,
+                capabilities=rules.capabilities_of(kind, post),
+                source=f"{name} · {_POST_LABELS.get(post, post)}",
+                kind=kind,
+                post=post,
+            )
+        else:
+            yield Grant(
+                path=path,
+                capabilities=frozenset({Cap.VIEW_PLACE, Cap.HANDLE}),
+                source=f"{name} · 双报到在职党员",
+                kind="dual_registered",
+            )
+
+
+def _grants_sql() -> str:
+    """Active memberships (as ``Membership.objects.active()``) with their body, then the
+    community of the person's first party-member record registered with one."""
+
+    def build(q):
+        return (
+            f"SELECT * FROM (SELECT 'membership', m.{q('scope_path')}, b.{q('kind')},"
+            f" m.{q('post')}, b.{q('name')} FROM {q(Membership._meta.db_table)} m"
+            f" JOIN {q(Body._meta.db_table)} b ON b.{q('id')} = m.{q('body_id')}"
+            f" WHERE m.{q('person_id')} = %s AND m.{q('start')} <= %s"
+            f" AND (m.{q('end')} IS NULL OR m.{q('end')} >= %s) ORDER BY m.{q('id')}) ms"
+            f" UNION ALL SELECT * FROM (SELECT 'party_member', c.{q('path')}, '', '',"
+            f" c.{q('name')} FROM {q(PartyMember._meta.db_table)} pm"
+            f" JOIN {q(Community._meta.db_table)} c"
+            f" ON c.{q('id')} = pm.{q('registered_community_id')}"
+            f" WHERE pm.{q('person_id')} = %s ORDER BY pm.{q('id')} LIMIT 1) pms"
         )
-    member = (
-        PartyMember.objects.filter(person_id=user.person_id, registered_community__isnull=False)
-        .select_related("registered_community")
-        .first()
-    )
-    if member:
-        yield Grant(
-            path=member.registered_community.path,
-            capabilities=frozenset({Cap.VIEW_PLACE, Cap.HANDLE}),
-            source=f"{member.registered_community.name} · 双报到在职党员",
-            kind="dual_registered",
-        )
+
+    return sql.statement("membership_grants", build)
+
+
+_POST_LABELS = dict(Post.choices)
 
 
 def can_view_body(user, body: Body) -> bool:

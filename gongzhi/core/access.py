@@ -30,7 +30,7 @@ class Grant:
 
 GrantProvider = Callable[[object], Iterable[Grant]]
 _providers: list[GrantProvider] = []
-_CACHE_ATTR = "_gongzhi_grants"
+_CACHE_ATTR = "_gongzhi_grants"  # see CACHE_PREFIX
 
 
 def register_provider(provider: GrantProvider) -> None:
@@ -49,10 +49,16 @@ def grants_for(user) -> tuple[Grant, ...]:
     return cached
 
 
+CACHE_PREFIX = "_gongzhi_"  # every per-request cache kept on a user object starts so
+
+
 def forget(user) -> None:
-    """Drop cached grants after the user's memberships changed."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop what was cached on the user object (grants, homes, memberships...) after the
+    user's memberships, residencies or ownerships changed."""
+    if user is None:
+        return
+    for name in [n for n in dir(user) if n.startswith(CACHE_PREFIX)]:
+        delattr(user, name)
 
 
 def is_superuser(user) -> bool:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from gongzhi.bodies.models import Body
-from gongzhi.core import access
+from gongzhi.core import access, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
@@ -67,10 +67,10 @@ class NoCountPagination(Pagination):
         }
 
 
-def _one(model, pk, field: str, message: str, queryset=None):
+def _one(model, pk, field: str, message: str):
     if pk is None:
         return None
-    obj = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
+    obj = sql.by_pk(model, pk)
     if obj is None:
         raise DemandError({field: [message]})
     return obj
@@ -114,8 +114,7 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
         form = s.FileSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        compound = _one(Compound, data["compound"], "compound", "小区不存在。",
-                        Compound.objects.select_related("community"))  # fmt: skip
+        compound = _one(Compound, data["compound"], "compound", "小区不存在。")
         common = dict(
             actor=request.user,
             compound=compound,

@@ -1,9 +1,9 @@
 """Notifications about demands, through the notifications app when it is installed.
 
-Services call ``after_commit(...)`` inside their transaction; once the change is committed
-(``transaction.on_commit``) the demand's id is handed to the task worker (django-q2,
-``deliver_task``), which works out the recipients from the committed rows and sends; a
-failing channel never undoes or breaks a filing. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
+Services call ``after_commit(...)`` inside their transaction; the demand's id is handed to
+the task worker (django-q2, ``deliver_task``) in that same transaction when the queue lives
+in this database (an outbox), else once it commits; the worker works out the recipients
+from the committed rows and sends; a failing channel never undoes or breaks a filing. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
 exist (or in a deployment without it) sending is a no-op, so demands never depend on it.
 """
 
@@ -165,9 +165,15 @@ def after_commit(
     extra_person_ids: Iterable[int] = (),
     actor=None,
 ) -> None:
-    """Schedule a notification for when the current transaction commits: the demand's id
-    goes to the task worker, which works out the recipients (5 queries) and notifies them;
-    the request pays one INSERT into the queue."""
+    """Notify about ``demand`` once the current transaction commits: its id goes to the
+    task worker, which works out the recipients (5 queries) and notifies them.
+
+    When the queue is django-q2's ORM broker on this database (the default), the task row
+    is written now, inside the service's transaction (an outbox): the change and its
+    notification commit together or not at all, the worker cannot see the task before the
+    demand, and the request pays one INSERT and no second commit. Otherwise (another
+    broker, a sync cluster running tasks in-process, tests delivering inline) the work is
+    handed over by ``transaction.on_commit``."""
     if _notify_function() is None:  # nothing to notify through: not even a task
         return
     args = (
@@ -178,27 +184,47 @@ def after_commit(
         tuple(extra_person_ids),
         getattr(actor, "pk", None),
     )
+    if IN_WORKER and _outbox_in_this_transaction():
+        _enqueue(args)
+        return
 
     def _go():
         try:
             if not IN_WORKER:
                 deliver_task(*args)
                 return
-            from django_q.tasks import async_task
-
-            from gongzhi.notifications import conf
-
-            async_task(
-                DELIVER_TASK,
-                *args,
-                task_name=f"demand-notify-{args[0]}-{kind}",
-                group="notifications",
-                sync=conf.q_sync(),
-            )
+            _enqueue(args)
         except Exception:  # a notification must never break the change it announces
-            logger.exception("notifying %s for demand %s failed", kind, args[0])
+            logger.exception("notifying %s for demand %s failed", args[1], args[0])
 
     transaction.on_commit(_go)
+
+
+def _outbox_in_this_transaction() -> bool:
+    from django.conf import settings
+
+    from gongzhi.notifications import conf
+
+    cluster = getattr(settings, "Q_CLUSTER", {})
+    return (
+        not conf.q_sync()
+        and cluster.get("orm") == transaction.get_connection().alias
+        and transaction.get_connection().in_atomic_block
+    )
+
+
+def _enqueue(args: tuple) -> None:
+    from django_q.tasks import async_task
+
+    from gongzhi.notifications import conf
+
+    async_task(
+        DELIVER_TASK,
+        *args,
+        task_name=f"demand-notify-{args[0]}-{args[1]}",
+        group="notifications",
+        sync=conf.q_sync(),
+    )
 
 
 def register_kinds() -> None:

@@ -26,8 +26,11 @@ COMMUNITY_KINDS = frozenset({"residents_committee", "community_party_committee"}
 _CACHE_ATTR = "_gongzhi_demand_memberships"
 
 
-def _authenticated(user) -> bool:
+def is_active_user(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+_authenticated = is_active_user
 
 
 def handler_memberships(user) -> tuple[tuple[int, str, bool], ...]:

@@ -341,6 +341,12 @@ def resolve_deadline(start: dt.datetime, days: int) -> dt.datetime:
     return start + dt.timedelta(days=days)
 
 
+def state_label(state: str) -> str:
+    """The state's label in the active language: one translation lookup, where Django's
+    ``get_state_display`` hashes every choice (and translates each) on every call."""
+    return str(State(state).label)
+
+
 def is_overdue(now: dt.datetime, due: dt.datetime | None) -> bool:
     """Overdue strictly after the deadline: at exactly ``due`` it is still on time."""
     return due is not None and now > due

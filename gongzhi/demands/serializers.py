@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gongzhi.demands import permissions
+from gongzhi.demands import permissions, rules
 from gongzhi.demands.models import Channel, Demand, Kind, PlaceKind, Urgency
 from gongzhi.demands.rules import State
 
@@ -73,7 +73,7 @@ class DemandListSerializer(serializers.Serializer):
             "id": obj.pk,
             "kind": obj.kind,
             "state": obj.state,
-            "state_label": obj.get_state_display(),
+            "state_label": rules.state_label(obj.state),
             "category": obj.category_id,
             "category_name": names["category_name"].to_representation(obj),
             "description": obj.description,

@@ -1,9 +1,14 @@
-"""Login by a one-time SMS code, as an authentication backend (so django-axes counts failures)."""
+"""Login by a one-time SMS code, as an authentication backend (so django-axes counts
+failures), and the API's token authentication."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
 
+from gongzhi.core import sql
 from gongzhi.people.models import Account
 
 
@@ -26,3 +31,30 @@ class SmsCodeBackend(BaseBackend):
             return Account.objects.get(pk=user_id)
         except Account.DoesNotExist:
             return None
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's ``Authorization: Token <key>``, with the account read by one small SQL
+    statement instead of a compiled ORM query (every API request pays it; compiling
+    ``select_related("user").get(key=...)`` cost more than running it). Same answers as
+    DRF's own class, same messages; ``request.auth`` is the key."""
+
+    def authenticate_credentials(self, key):
+        account = next(iter(Account.objects.raw(_account_by_token_sql(), [key])), None)
+        if account is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not account.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return account, key
+
+
+def _account_by_token_sql() -> str:
+    def build(q):
+        columns = ", ".join(f"a.{q(f.column)}" for f in Account._meta.concrete_fields)
+        return (
+            f"SELECT {columns} FROM {q(Account._meta.db_table)} a"
+            f" JOIN {q(Token._meta.db_table)} t ON t.{q('user_id')} = a.{q('id')}"
+            f" WHERE t.{q('key')} = %s"
+        )
+
+    return sql.statement("account_by_token", build)

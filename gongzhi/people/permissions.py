@@ -7,30 +7,27 @@ from collections.abc import Iterator
 from gongzhi.core import access
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
-from gongzhi.people.models import Ownership, Residency
 
 RESIDENT_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND})
 OWNER_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND, Cap.VOTE})
 
 
 def residence_grants(user) -> Iterator[Grant]:
-    if not user.person_id:
-        return
+    """One grant per compound where the user lives (resident) and per compound where
+    they own (owner), from ``selectors.homes_of`` (one query)."""
+    from gongzhi.people.selectors import homes_of
+
     seen: set[tuple[str, str]] = set()
-    residencies = Residency.objects.filter(
-        person_id=user.person_id, until__isnull=True, household__moved_out__isnull=True
-    ).values_list("household__room__compound__path", "household__room__compound__name")
-    for path, name in residencies:
-        if (path, "resident") not in seen:
-            seen.add((path, "resident"))
-            yield Grant(path, RESIDENT_CAPS, f"{name} · 居民", kind="resident")
-    owned = Ownership.objects.filter(person_id=user.person_id, until__isnull=True).values_list(
-        "room__compound__path", "room__compound__name"
-    )
-    for path, name in owned:
-        if (path, "owner") not in seen:
-            seen.add((path, "owner"))
-            yield Grant(path, OWNER_CAPS, f"{name} · 业主", kind="owner")
+    for home in homes_of(user):
+        if (home.compound_path, home.relation) in seen:
+            continue
+        seen.add((home.compound_path, home.relation))
+        if home.relation == "resident":
+            yield Grant(home.compound_path, RESIDENT_CAPS, f"{home.compound_name} · 居民",
+                        kind="resident")  # fmt: skip
+        else:
+            yield Grant(home.compound_path, OWNER_CAPS, f"{home.compound_name} · 业主",
+                        kind="owner")  # fmt: skip
 
 
 def can_view_roster(user, place_path: str) -> bool:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from gongzhi.core import sql
 from gongzhi.people import permissions, rules
-from gongzhi.people.models import Person, Residency
-from gongzhi.places.models import Compound
+from gongzhi.people.models import Household, Ownership, Person, Residency
+from gongzhi.places.models import Compound, Room
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,53 @@ def places_of_person(person: Person) -> dict:
             )
         ),
     }
+
+
+@dataclass(frozen=True)
+class Home:
+    """A room the person lives in now (``relation`` "resident") or owns now ("owner")."""
+
+    relation: str
+    room_id: int
+    compound_path: str
+    compound_name: str
+
+
+_HOMES_CACHE = "_gongzhi_homes"  # dropped by core.access.forget
+
+
+def homes_of(user) -> tuple[Home, ...]:
+    """Where the user's person lives and owns now, in one query, kept on the user object
+    (one request): the grants of living or owning (people.permissions) and the filing
+    check "your own room" both read it."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return ()
+    cached = getattr(user, _HOMES_CACHE, None)
+    if cached is None:
+        cached = tuple(Home(*row) for row in sql.rows(_homes_sql(), [person_id, person_id]))
+        setattr(user, _HOMES_CACHE, cached)
+    return cached
+
+
+def _homes_sql() -> str:
+    """Current residencies (household not moved out) and ownerships, with the compound."""
+
+    def build(q):
+        t = {m.__name__: q(m._meta.db_table) for m in (Residency, Household, Ownership, Room,
+                                                        Compound)}  # fmt: skip
+        return (
+            f"SELECT 'resident', h.{q('room_id')}, c.{q('path')}, c.{q('name')}"
+            f" FROM {t['Residency']} r JOIN {t['Household']} h ON h.{q('id')} = r.{q('household_id')}"
+            f" JOIN {t['Room']} m ON m.{q('id')} = h.{q('room_id')}"
+            f" JOIN {t['Compound']} c ON c.{q('id')} = m.{q('compound_id')}"
+            f" WHERE r.{q('person_id')} = %s AND r.{q('until')} IS NULL"
+            f" AND h.{q('moved_out')} IS NULL"
+            f" UNION ALL SELECT 'owner', o.{q('room_id')}, c.{q('path')}, c.{q('name')}"
+            f" FROM {t['Ownership']} o JOIN {t['Room']} m ON m.{q('id')} = o.{q('room_id')}"
+            f" JOIN {t['Compound']} c ON c.{q('id')} = m.{q('compound_id')}"
+            f" WHERE o.{q('person_id')} = %s AND o.{q('until')} IS NULL"
+            " ORDER BY 1 DESC, 3, 2"  # resident before owner, as the grants were listed
+        )
+
+    return sql.statement("homes_of", build)

@@ -38,3 +38,27 @@ def test_scope_q_filters_compounds(cast):
 
     seen = set(Compound.objects.filter(access.scope_q(cast.community_worker, Cap.VIEW_PLACE)))
     assert seen == {cast.a, cast.b}
+
+
+def test_homes_and_grants_of_living_and_owning_come_in_one_query_each(
+    cast, django_assert_num_queries
+):
+    import datetime as dt
+
+    from gongzhi.people.models import Account, Ownership, Residency
+    from gongzhi.people.selectors import homes_of
+
+    resident = Account.objects.get(pk=cast.resident.pk)
+    with django_assert_num_queries(1):
+        homes = homes_of(resident)
+        assert homes_of(resident) is homes  # kept on the user object
+    assert {(h.relation, h.room_id) for h in homes} == {
+        ("resident", r.household.room_id)
+        for r in Residency.objects.filter(person=resident.person, until__isnull=True)
+    } | {("owner", o.room_id) for o in Ownership.objects.filter(person=resident.person)}
+    assert homes and all(h.compound_path == cast.a.path for h in homes)
+    access.forget(resident)  # drops grants and homes alike
+    Residency.objects.filter(person=resident.person).update(until=dt.date(2026, 1, 1))
+    Ownership.objects.filter(person=resident.person).update(until=dt.date(2026, 1, 1))
+    assert homes_of(resident) == ()
+    assert not access.allows(resident, Cap.FILE_DEMAND, cast.a.path)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from gongzhi.core import access
 from gongzhi.demands import permissions, selectors, services
@@ -246,13 +247,36 @@ def test_inbox_page_is_inbox_for_sliced_in_one_query(cast, file_demand, django_a
     )  # fmt: skip  (outside the leader's building)
     for who in ("building_leader", "secretary", "clerk", "clerk_b", "resident"):
         user = fresh(getattr(cast, who))
-        everything = list(selectors.inbox_for(user))
+        everything = [d.pk for d in selectors.inbox_for(user)]
         for offset, limit in ((0, 20), (0, 3), (3, 3), (6, 5), (20, 5)):
-            page = selectors.inbox_page(user, offset=offset, limit=limit)
+            page = [row.pk for row in selectors.inbox_page(user, offset=offset, limit=limit)]
             assert page == everything[offset : offset + limit], (who, offset, limit)
     leader = fresh(cast.building_leader)
     permissions.handler_memberships(leader)
     with django_assert_num_queries(1):
         page = selectors.inbox_page(leader, limit=20)
-    assert len(page) == 8 and leader_own in page
+    assert len(page) == 8 and leader_own.pk in [row.pk for row in page]
     assert page[0].compound_name == "甲小区" and page[0].handler_body_name == "甲小区党支部"
+
+
+def test_inbox_page_reads_only_current_handling_memberships(cast, file_demand):
+    """The page (on PostgreSQL: the function demands_inbox_page) follows the same membership
+    rules as inbox_for: a term that ended, a dissolved body, a post that only looks on."""
+    from gongzhi.bodies.models import Membership
+
+    d = dispatch(cast, file_demand())  # to the property company of compound A
+    clerk = Membership.objects.get(person=cast.clerk.person, body=cast.property_a)
+    assert [r.pk for r in selectors.inbox_page(fresh(cast.clerk))] == [d.pk]
+    for change, undo in (
+        ({"end": T0.date() - DAY, "start": T0.date() - 3 * DAY}, {"end": None}),
+        ({"start": timezone.localdate() + DAY}, {"start": clerk.start}),
+        ({"post": "member"}, {"post": clerk.post}),  # a plain member only looks on
+    ):
+        Membership.objects.filter(pk=clerk.pk).update(**change)
+        assert list(selectors.inbox_for(fresh(cast.clerk))) == [], change
+        assert selectors.inbox_page(fresh(cast.clerk)) == [], change
+        Membership.objects.filter(pk=clerk.pk).update(**undo)
+    cast.property_a.dissolved_on = T0.date()
+    cast.property_a.save(update_fields=["dissolved_on"])
+    assert selectors.inbox_page(fresh(cast.clerk)) == []
+    assert list(selectors.inbox_for(fresh(cast.clerk))) == []

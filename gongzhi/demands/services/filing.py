@@ -29,10 +29,16 @@ from gongzhi.demands.photos import prepare as prepare_photos
 from gongzhi.demands.rules import DemandError
 from gongzhi.demands.services._common import actor_account, add_event, save_photos
 from gongzhi.people.models import Ownership, Person, Residency
+from gongzhi.people.selectors import homes_of
+from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
 
 
-def _lives_or_owns(person_id: int, room: Room) -> bool:
+def _lives_or_owns(person_id: int, room: Room, account=None) -> bool:
+    """Does the person live in or own ``room`` now? For the acting account's own person
+    the answer comes from the homes already read for its grants (people.selectors)."""
+    if account is not None and account.person_id == person_id:
+        return any(home.room_id == room.pk for home in homes_of(account))
     lives = Residency.objects.filter(
         person_id=person_id,
         household__room=room,
@@ -59,7 +65,7 @@ def _resolve_place(
         elif room.compound_id != compound.pk:
             errors["room"] = ["所选房屋不属于该小区。"]
         else:
-            return room, room.building, room.path, errors
+            return room, None, room.path, errors  # the building: room.building_id
     elif place_kind == PlaceKind.BUILDING:
         if building is None:
             errors["building"] = ["请选择楼栋。"]
@@ -121,12 +127,12 @@ def _create(
     accept_by = rules.accept_deadline(now, accept_hours)
     demand = Demand.objects.create(
         kind=kind,
-        street_id=compound.community.street_id,
+        street_id=dict(place_rules.parse_path(compound.path))["street"],  # d/s/c/p/
         community_id=compound.community_id,
         compound=compound,
         place_kind=place_kind,
         room=room,
-        building=building,
+        building_id=building.pk if building is not None else getattr(room, "building_id", None),
         location_note=(location_note or "").strip(),
         place_path=place_path,
         category=category,
@@ -177,7 +183,7 @@ def _self_reporter(actor, compound: Compound, place_kind: str, room: Room | None
         place_kind == PlaceKind.ROOM
         and room is not None
         and room.compound_id == compound.pk
-        and not _lives_or_owns(account.person_id, room)
+        and not _lives_or_owns(account.person_id, room, account)
     ):
         raise DemandError({"room": ["只能为自己居住或拥有的房屋提交诉求。"]})
     return account.person

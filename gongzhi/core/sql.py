@@ -1,0 +1,40 @@
+"""Hand-written SQL for the few reads every request makes (the account behind a token,
+a person's grants and homes, a row by its primary key).
+
+Compiling an ORM query costs about 0.3 ms of Python; on the hottest paths that was more
+than running it (0.1 ms with a prepared statement). These statements are built once per
+process from the models' own table and column names, parameterised, and run through
+Django's connection, so they are logged, wrapped and tested like any other query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection
+
+_STATEMENTS: dict[object, str] = {}
+
+
+def statement(key: object, build: Callable[[Callable[[str], str]], str]) -> str:
+    """The SQL ``build(quote_name)`` returns, built on first use and kept under ``key``."""
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        sql = _STATEMENTS[key] = build(connection.ops.quote_name)
+    return sql
+
+
+def rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def by_pk(model, pk):
+    """The ``model`` instance with primary key ``pk``, or None (as ``filter(pk=pk).first()``,
+    without compiling a query)."""
+    sql = statement(
+        ("by_pk", model),
+        lambda q: f"SELECT * FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)} = %s",
+    )
+    return next(iter(model.objects.raw(sql, [pk])), None)
