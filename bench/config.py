@@ -93,7 +93,7 @@ class Settings:
             submit_connections=_int("BENCH_SUBMIT_CONNECTIONS", 16),
             dashboard_connections=_int("BENCH_DASHBOARD_CONNECTIONS", 2),
             workers=os.environ.get("BENCH_WORKERS", "auto").strip() or "auto",
-            worker_class=os.environ.get("BENCH_WORKER_CLASS", "sync").strip() or "sync",
+            worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread").strip() or "gthread",
             loadgen=os.environ.get("BENCH_LOADGEN", "auto").strip() or "auto",
             voting=not _bool("BENCH_SKIP_VOTING"),
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
+from gongzhi.core import sql
 from gongzhi.core.access import ensure
 from gongzhi.demands import notify, permissions, rules
 from gongzhi.demands.models import (
@@ -65,7 +66,7 @@ def _resolve_place(
         elif room.compound_id != compound.pk:
             errors["room"] = ["所选房屋不属于该小区。"]
         else:
-            return room, None, room.path, errors  # the building: room.building_id
+            return room, sql.by_pk(Building, room.building_id), room.path, errors
     elif place_kind == PlaceKind.BUILDING:
         if building is None:
             errors["building"] = ["请选择楼栋。"]
@@ -132,7 +133,7 @@ def _create(
         compound=compound,
         place_kind=place_kind,
         room=room,
-        building_id=building.pk if building is not None else getattr(room, "building_id", None),
+        building=building,
         location_note=(location_note or "").strip(),
         place_path=place_path,
         category=category,
@@ -186,7 +187,9 @@ def _self_reporter(actor, compound: Compound, place_kind: str, room: Room | None
         and not _lives_or_owns(account.person_id, room, account)
     ):
         raise DemandError({"room": ["只能为自己居住或拥有的房屋提交诉求。"]})
-    return account.person
+    person = sql.by_pk(Person, account.person_id)
+    account.person = person  # the account's name in the audit log, without reading it again
+    return person
 
 
 @transaction.atomic
