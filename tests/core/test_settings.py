@@ -68,3 +68,22 @@ def test_production_defaults_are_secure():
     result = run(["-c", script], production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"] * 4 + ["django.db.backends.sqlite3"]
+
+
+def _database_options(**extra: str) -> dict:
+    code = "import django, json; django.setup(); from django.conf import settings; " \
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"  # fmt: skip
+    result = run(["-c", code], production_env(**extra))
+    assert result.returncode == 0, result.stderr
+    import json
+
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    url = "postgres://gongzhi@127.0.0.1:5432/gongzhi"
+    on = _database_options(DATABASE_URL=url)
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
+    off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    assert _database_options() == {}  # SQLite has no such thing
