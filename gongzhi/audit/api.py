@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -26,7 +27,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class MayViewAudit(BasePermission):
     """Holds Cap.VIEW_AUDIT somewhere (or is a superuser); which events is the queryset's job."""
 
-    message = "您没有查看审计日志的权限。"
+    message = gettext_lazy("您没有查看审计日志的权限。")
 
     def has_permission(self, request, view) -> bool:
         return permissions.may_view_audit(request.user)

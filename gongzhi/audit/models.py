@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.places.models import PATH_MAX
@@ -16,7 +17,7 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an audit event."""
 
     def __init__(self):
-        super().__init__("审计日志只能追加,不能修改或删除。")
+        super().__init__(gettext("审计日志只能追加,不能修改或删除。"))
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -71,7 +72,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action}"
+        actor = self.actor_label or gettext("系统")
+        return f"{self.at:%Y-%m-%d %H:%M} {actor} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:  # events get their pk from the database, once

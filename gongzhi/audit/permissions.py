@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import access
@@ -41,11 +42,11 @@ def may_export_audit(user) -> bool:
 
 
 def ensure_may_view_audit(user) -> None:
-    ensure(may_view_audit(user), "您没有查看审计日志的权限。")
+    ensure(may_view_audit(user), _("您没有查看审计日志的权限。"))
 
 
 def ensure_may_export_audit(user) -> None:
-    ensure(may_export_audit(user), "您没有导出审计日志的权限。")
+    ensure(may_export_audit(user), _("您没有导出审计日志的权限。"))
 
 
 def events_visible_to(user, capability: Cap = Cap.VIEW_AUDIT):

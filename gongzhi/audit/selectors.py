@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from gongzhi.audit import permissions
 from gongzhi.audit.models import AuditEvent
@@ -141,7 +142,7 @@ def related_events(user, event: AuditEvent, limit: int = 50) -> list[AuditEvent]
 
 
 EXPORT_HEADERS = (
-    "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "位置", "变更前", "变更后", "关联编号",
+    gettext_lazy("时间"), gettext_lazy("操作人"), gettext_lazy("操作"), gettext_lazy("对象类型"), gettext_lazy("对象编号"), gettext_lazy("对象"), gettext_lazy("位置"), gettext_lazy("变更前"), gettext_lazy("变更后"), gettext_lazy("关联编号"),
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -97,9 +97,11 @@ def event_export(request):
     export = _record_export(request.user, filters, events.count())
     events = events.exclude(pk=export.pk)
 
+    headers = [str(h) for h in selectors.EXPORT_HEADERS]  # in the request's language
+
     def lines():
         writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(selectors.EXPORT_HEADERS)
+        yield "\ufeff" + writer.writerow(headers)
         for row in selectors.export_rows(events):
             yield writer.writerow(row)
 

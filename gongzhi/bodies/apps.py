@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BodiesConfig(AppConfig):
     name = "gongzhi.bodies"
     label = "bodies"
-    verbose_name = "组织"
+    verbose_name = _("组织")
 
     def ready(self):
         from gongzhi.bodies.permissions import membership_grants

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Membership, PartyMember, Post
@@ -36,7 +37,7 @@ def membership_grants(user) -> Iterator[Grant]:
             yield Grant(
                 path=path,
                 capabilities=frozenset({Cap.VIEW_PLACE, Cap.HANDLE}),
-                source=f"{name} · 双报到在职党员",
+                source=_("%(name)s · 双报到在职党员") % {"name": name},
                 kind="dual_registered",
             )
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -62,13 +63,13 @@ def membership_appoint(
     """Give a person a post in a body for a term; ``scope`` narrows it (building, grid)."""
     ensure(actor is None or permissions.can_manage_members(actor, body))
     if post not in Post.values:
-        raise ValidationError({"post": "未知职务。"})
+        raise ValidationError({"post": _("未知职务。")})
     scope_path = scope.path if scope is not None else body.place_path
     if not is_within(scope_path, body.place_path):
-        raise ValidationError({"scope": "负责范围必须在组织所在范围之内。"})
+        raise ValidationError({"scope": _("负责范围必须在组织所在范围之内。")})
     ensure(
         actor is None or permissions.can_appoint(actor, body, post, scope_path),
-        "不能任命拥有您本人所没有权限的职务(如业委会主任须经选举产生)。",
+        _("不能任命拥有您本人所没有权限的职务(如业委会主任须经选举产生)。"),
     )
     membership = Membership(
         body=body,
@@ -96,9 +97,9 @@ def membership_end(*, actor, membership: Membership, end: dt.date | None = None)
     ensure(actor is None or permissions.can_manage_members(actor, membership.body))
     end = end or timezone.localdate()
     if membership.end is not None and membership.end <= timezone.localdate():
-        raise ValidationError({"end": "该任职已经结束。"})
+        raise ValidationError({"end": _("该任职已经结束。")})
     if end < membership.start:
-        raise ValidationError({"end": "任期结束不能早于开始。"})
+        raise ValidationError({"end": _("任期结束不能早于开始。")})
     before = snapshot(membership, ["end"])
     membership.end = end
     membership.save(update_fields=["end"])
@@ -121,11 +122,11 @@ def central_household_link(
     """Link a household to a party-member central household (article 003: five each)."""
     ensure(actor is None or permissions.can_manage_members(actor, membership.body))
     if membership.post != Post.CENTRAL_HOUSEHOLD:
-        raise ValidationError("只有党员中心户可以联系住户。")
+        raise ValidationError(_("只有党员中心户可以联系住户。"))
     if not Membership.objects.active().filter(pk=membership.pk).exists():
-        raise ValidationError("该党员中心户的任期已结束。")
+        raise ValidationError(_("该党员中心户的任期已结束。"))
     if not is_within(household.room.path, membership.scope_path):
-        raise ValidationError("联系户必须在本组织范围内。")
+        raise ValidationError(_("联系户必须在本组织范围内。"))
     link = CentralHouseholdLink.objects.create(membership=membership, household=household)
     audit.record(
         actor=actor,
@@ -158,7 +159,7 @@ def party_member_register(
     )
     ensure(actor is None or is_superuser(actor) or access.allows(actor, Cap.MANAGE_BODIES, scope))
     if registered_community is not None and not is_in_service:
-        raise ValidationError("只有在职党员可以双报到。")
+        raise ValidationError(_("只有在职党员可以双报到。"))
     member = PartyMember(
         person=person,
         organisation=organisation,

@@ -29,8 +29,8 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class DemandError(ValidationError):
@@ -222,11 +222,11 @@ def refusal(action: str) -> str:
 
 
 class Level(TextChoices):
-    PROPERTY = "property", "物业服务企业"
-    OWNERS_BODY = "owners_body", "业主组织(业委会/物管会/自管会)"
-    BRANCH = "branch", "小区党支部书记"
-    COMMUNITY = "community", "社区"
-    STREET = "street", "街道"
+    PROPERTY = "property", _("物业服务企业")
+    OWNERS_BODY = "owners_body", _("业主组织(业委会/物管会/自管会)")
+    BRANCH = "branch", _("小区党支部书记")
+    COMMUNITY = "community", _("社区")
+    STREET = "street", _("街道")
 
 
 GRASSROOTS = ""
@@ -261,14 +261,18 @@ _BRANCH_LEADS = frozenset({"secretary", "deputy_secretary"})
 def validate_chain(levels: Sequence[str]) -> tuple[str, ...]:
     """A compound's chain: a non-empty ordered list of distinct known level keys."""
     if isinstance(levels, str) or not isinstance(levels, Sequence):
-        raise DemandError("升级链必须是层级的有序列表。", code="bad_chain")
+        raise DemandError(gettext("升级链必须是层级的有序列表。"), code="bad_chain")
     if not levels:
-        raise DemandError("升级链至少要有一个层级。", code="bad_chain")
+        raise DemandError(gettext("升级链至少要有一个层级。"), code="bad_chain")
     unknown = [lv for lv in levels if lv not in Level.values]
     if unknown:
-        raise DemandError(f"未知的升级层级:{'、'.join(map(str, unknown))}。", code="bad_chain")
+        raise DemandError(
+            gettext("未知的升级层级:%(levels)s。")
+            % {"levels": pgettext("list separator", "、").join(map(str, unknown))},
+            code="bad_chain",
+        )
     if len(set(levels)) != len(levels):
-        raise DemandError("升级链中的层级不能重复。", code="bad_chain")
+        raise DemandError(gettext("升级链中的层级不能重复。"), code="bad_chain")
     return tuple(levels)
 
 
@@ -316,7 +320,7 @@ def level_for_handler(body_kind: str | None, post: str | None = None) -> str:
 
 
 def level_label(level: str) -> str:
-    return Level(level).label if level else "基层承办人"
+    return str(Level(level).label) if level else gettext("基层承办人")
 
 
 # ---------------------------------------------------------------------------------------
@@ -366,9 +370,9 @@ def check_rating(rating) -> int:
         try:
             rating = int(str(rating).strip())
         except ValueError:
-            raise DemandError("评价须为1到5的整数。", code="bad_rating") from None
+            raise DemandError(gettext("评价须为1到5的整数。"), code="bad_rating") from None
     if not RATING_MIN <= rating <= RATING_MAX:
-        raise DemandError("评价须为1到5的整数。", code="bad_rating")
+        raise DemandError(gettext("评价须为1到5的整数。"), code="bad_rating")
     return rating
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -87,7 +88,7 @@ class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
         compound_id = params.get("compound")
         if compound_id:
             if not compound_id.isdigit():
-                raise ListError({"compound": ["小区编号无效。"]})
+                raise ListError({"compound": [_("小区编号无效。")]})
             qs = selectors.lists_for_compound(
                 request.user, get_compound_for(request.user, int(compound_id))
             )
@@ -118,7 +119,7 @@ class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
         compound = None
         if data.get("compound") is not None:
             compound = get_compound_for(request.user, data["compound"])
-        community = _one(Community, data.get("community"), "community", "社区不存在。")
+        community = _one(Community, data.get("community"), "community", _("社区不存在。"))
         work_list = services.worklist_create(
             actor=request.user,
             kind=data["kind"],
@@ -169,7 +170,7 @@ def _add_free(request, work_list, data):
         source=data["source"],
         source_label=data["source_label"],
         source_date=data["source_date"],
-        category=_one(Category, data["category"], "category", "类别不存在。"),
+        category=_one(Category, data["category"], "category", _("类别不存在。")),
         place_label=data["place_label"],
         mode=data["mode"],
         plan=data["plan"],
@@ -241,8 +242,8 @@ def _claim(request, item, data):
     services.item_claim(
         actor=request.user,
         item=item,
-        body=_one(Body, data["body"], "body", "单位不存在。"),
-        person=_one(Person, data["person"], "person", "人员不存在。"),
+        body=_one(Body, data["body"], "body", _("单位不存在。")),
+        person=_one(Person, data["person"], "person", _("人员不存在。")),
     )
 
 
@@ -332,8 +333,8 @@ class FiguresView(ApiViewMixin, generics.GenericAPIView):
         try:
             place_rules.parse_path(place)
         except ValueError:
-            raise ListError({"place": ["地点路径无效。"]}) from None
-        ensure(permissions.can_view_figures(request.user, place), "您无权查看该范围的统计。")
+            raise ListError({"place": [_("地点路径无效。")]}) from None
+        ensure(permissions.can_view_figures(request.user, place), _("您无权查看该范围的统计。"))
         figures = selectors.list_figures(
             place, data.get("since"), data.get("until"), kind=data.get("kind") or None
         )

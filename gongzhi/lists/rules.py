@@ -35,8 +35,8 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class ListError(ValidationError):
@@ -49,8 +49,8 @@ class ListError(ValidationError):
 
 
 class ListKind(TextChoices):
-    NEEDS = "needs", "需求清单"
-    PROBLEMS = "problems", "问题清单"
+    NEEDS = "needs", _("需求清单")
+    PROBLEMS = "problems", _("问题清单")
 
 
 class ListState(TextChoices):
@@ -255,7 +255,8 @@ def check_solve(mode: str) -> None:
     """Only a 立行立改 item is marked solved directly; a project is claimed or carried."""
     if mode != Mode.FIX_NOW:
         raise ListError(
-            "长期项目不能直接标为已解决,请按计划推进并完成各节点后办结。", code="not_fix_now"
+            gettext("长期项目不能直接标为已解决,请按计划推进并完成各节点后办结。"),
+            code="not_fix_now",
         )
 
 
@@ -263,7 +264,7 @@ def check_milestones_done(total: int, done: int) -> None:
     """A long-term project is finished only when every milestone is done."""
     if done < total:
         raise ListError(
-            f"还有{total - done}个节点未完成,完成全部节点后才能办结。",
+            gettext("还有%(n)s个节点未完成,完成全部节点后才能办结。") % {"n": total - done},
             code="milestones_open",
         )
 
@@ -286,13 +287,13 @@ def clean_text(value, field: str, *, required: str | None = None, max_length: in
     if required and not text:
         raise ListError({field: [required]})
     if len(text) > max_length:
-        raise ListError({field: [f"不能超过{max_length}字。"]})
+        raise ListError({field: [gettext("不能超过%(max)s字。") % {"max": max_length}]})
     return text
 
 
 def clean_percent(value) -> int:
     """A progress percentage: an integer 0–100."""
-    message = "进度须为0到100的整数。"
+    message = gettext("进度须为0到100的整数。")
     if isinstance(value, bool):
         raise ListError({"percent": [message]})
     try:
@@ -320,7 +321,11 @@ def parse_period(label: str) -> tuple[dt.date, dt.date]:
     match = _PERIOD.match((label or "").strip().upper())
     if not match or not 2000 <= int(match["year"]) <= 2100:
         raise ListError(
-            {"period": ["期间格式为年份(如2022)、季度(2022-Q3)、半年(2022-H1)或月份(2022-03)。"]}
+            {
+                "period": [
+                    gettext("期间格式为年份(如2022)、季度(2022-Q3)、半年(2022-H1)或月份(2022-03)。")
+                ]
+            }
         )
     year = int(match["year"])
     if match["quarter"]:
@@ -332,7 +337,7 @@ def parse_period(label: str) -> tuple[dt.date, dt.date]:
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise ListError({"period": ["月份须为01到12。"]})
+            raise ListError({"period": [gettext("月份须为01到12。")]})
         return dt.date(year, month, 1), _month_end(year, month)
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
@@ -342,14 +347,16 @@ def clean_period(
 ) -> tuple[str, dt.date, dt.date]:
     """The period's label and dates. A label in a known form gives the dates; any other
     label (e.g. "2022年第二批") needs both dates given."""
-    label = clean_text(label, "period", required="请填写清单期间。", max_length=PERIOD_MAX)
+    label = clean_text(label, "period", required=gettext("请填写清单期间。"), max_length=PERIOD_MAX)
     if start is None and end is None:
         start, end = parse_period(label)
         return label.upper() if _PERIOD.match(label.upper()) else label, start, end
     if start is None or end is None:
-        raise ListError({"period_end" if start else "period_start": ["请同时填写起止日期。"]})
+        raise ListError(
+            {"period_end" if start else "period_start": [gettext("请同时填写起止日期。")]}
+        )
     if end < start:
-        raise ListError({"period_end": ["结束日期不能早于开始日期。"]})
+        raise ListError({"period_end": [gettext("结束日期不能早于开始日期。")]})
     return label, start, end
 
 
@@ -369,27 +376,40 @@ def clean_milestones(specs: Iterable) -> list[MilestoneSpec]:
         elif isinstance(spec, Mapping):
             title, due_on = spec.get("title"), spec.get("due_on")
         elif isinstance(spec, str):
-            raise ListError({"milestones": [f"第{index}个节点格式有误。"]})
+            raise ListError({"milestones": [gettext("第%(n)s个节点格式有误。") % {"n": index}]})
         else:
             try:
                 title, due_on = spec
             except (TypeError, ValueError):
-                raise ListError({"milestones": [f"第{index}个节点格式有误。"]}) from None
+                raise ListError(
+                    {"milestones": [gettext("第%(n)s个节点格式有误。") % {"n": index}]}
+                ) from None
         title = (title or "").strip()
         if not title:
-            raise ListError({"milestones": [f"请填写第{index}个节点的名称。"]})
+            raise ListError({"milestones": [gettext("请填写第%(n)s个节点的名称。") % {"n": index}]})
         if len(title) > TITLE_MAX:
-            raise ListError({"milestones": [f"第{index}个节点名称不能超过{TITLE_MAX}字。"]})
+            raise ListError(
+                {
+                    "milestones": [
+                        gettext("第%(n)s个节点名称不能超过%(max)s字。")
+                        % {"n": index, "max": TITLE_MAX}
+                    ]
+                }
+            )
         if isinstance(due_on, str):
             try:
                 due_on = dt.date.fromisoformat(due_on.strip())
             except ValueError:
                 due_on = None
         if not isinstance(due_on, dt.date) or isinstance(due_on, dt.datetime):
-            raise ListError({"milestones": [f"请填写第{index}个节点的完成期限(日期)。"]})
+            raise ListError(
+                {"milestones": [gettext("请填写第%(n)s个节点的完成期限(日期)。") % {"n": index}]}
+            )
         out.append(MilestoneSpec(title, due_on))
     if len(out) > MILESTONES_MAX:
-        raise ListError({"milestones": [f"节点不能超过{MILESTONES_MAX}个。"]})
+        raise ListError(
+            {"milestones": [gettext("节点不能超过%(max)s个。") % {"max": MILESTONES_MAX}]}
+        )
     return sorted(out, key=lambda m: m.due_on)
 
 
@@ -404,12 +424,20 @@ def parse_milestone_lines(text: str) -> list[MilestoneSpec]:
             continue
         match = _MILESTONE_LINE.match(line)
         if not match:
-            raise ListError({"milestones": [f"第{number}行格式应为“2024-06-30 节点名称”。"]})
+            raise ListError(
+                {
+                    "milestones": [
+                        gettext("第%(n)s行格式应为“2024-06-30 节点名称”。") % {"n": number}
+                    ]
+                }
+            )
         year, month, day = (int(x) for x in match[1].split("-"))
         try:
             due_on = dt.date(year, month, day)
         except ValueError:
-            raise ListError({"milestones": [f"第{number}行的日期无效。"]}) from None
+            raise ListError(
+                {"milestones": [gettext("第%(n)s行的日期无效。") % {"n": number}]}
+            ) from None
         specs.append((match[2], due_on))
     return clean_milestones(specs)
 
@@ -418,9 +446,9 @@ def check_long_term(plan: str, milestones: list[MilestoneSpec]) -> None:
     """A long-term project needs its plan and at least one milestone."""
     errors = {}
     if not (plan or "").strip():
-        errors["plan"] = ["长期项目须填写推进计划。"]
+        errors["plan"] = [gettext("长期项目须填写推进计划。")]
     if not milestones:
-        errors["milestones"] = ["长期项目至少要有一个节点。"]
+        errors["milestones"] = [gettext("长期项目至少要有一个节点。")]
     if errors:
         raise ListError(errors)
 

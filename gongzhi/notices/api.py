@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -34,7 +35,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_posted_by(self, notice: Notice) -> str:
-        return str(notice.posted_by) if notice.posted_by_id else "系统"
+        return str(notice.posted_by) if notice.posted_by_id else _("系统")
 
     def get_attachment_url(self, notice: Notice) -> str | None:
         if not notice.attachment:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -29,14 +30,14 @@ def validate_attachment(upload: File) -> None:
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     magic = ATTACHMENT_TYPES.get(suffix)
     if magic is None:
-        raise ValidationError({"attachment": "附件只能是 PDF、PNG 或 JPG 文件。"})
+        raise ValidationError({"attachment": _("附件只能是 PDF、PNG 或 JPG 文件。")})
     if upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"attachment": "附件不能超过 10 MB。"})
+        raise ValidationError({"attachment": _("附件不能超过 10 MB。")})
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if not head.startswith(magic):
-        raise ValidationError({"attachment": "附件内容与文件类型不符。"})
+        raise ValidationError({"attachment": _("附件内容与文件类型不符。")})
 
 
 @transaction.atomic
@@ -56,11 +57,11 @@ def notice_post(
     ensure(actor is None or permissions.can_post_notice(actor, compound))
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "请填写公示标题。"})
+        raise ValidationError({"title": _("请填写公示标题。")})
     if kind not in NoticeKind.values:
-        raise ValidationError({"kind": "未知的公示类别。"})
+        raise ValidationError({"kind": _("未知的公示类别。")})
     if audience_cap and audience_cap not in {c.value for c in Cap}:
-        raise ValidationError({"audience_cap": "未知的可见范围。"})
+        raise ValidationError({"audience_cap": _("未知的可见范围。")})
     if attachment is not None:
         validate_attachment(attachment)
     notice = Notice(

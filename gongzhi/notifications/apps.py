@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "gongzhi.notifications"
     label = "notifications"
-    verbose_name = "通知"
+    verbose_name = _("通知")
 
     def ready(self) -> None:
         checks.register(check_channels, checks.Tags.compatibility)

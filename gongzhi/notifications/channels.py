@@ -222,7 +222,8 @@ class EmailChannel(Channel):
     def send_one(self, message: Message, address: str, session) -> None:
         body = message.body
         if message.link:
-            body = f"{body}\n\n{_t('查看详情')}：{message.link}".strip()
+            link = _t("查看详情：%(link)s") % {"link": message.link}
+            body = f"{body}\n\n{link}".strip()
         send_mail(
             subject=" ".join(message.title.split()),
             message=body,

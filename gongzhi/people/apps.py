@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "gongzhi.people"
     label = "people"
-    verbose_name = "人员"
+    verbose_name = _("人员")
 
     def ready(self):
         from gongzhi.core import access

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from gongzhi.core import access
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
@@ -23,10 +25,12 @@ def residence_grants(user) -> Iterator[Grant]:
             continue
         seen.add((home.compound_path, home.relation))
         if home.relation == "resident":
-            yield Grant(home.compound_path, RESIDENT_CAPS, f"{home.compound_name} · 居民",
+            yield Grant(home.compound_path, RESIDENT_CAPS,
+                        _("%(compound)s · 居民") % {"compound": home.compound_name},
                         kind="resident")  # fmt: skip
         else:
-            yield Grant(home.compound_path, OWNER_CAPS, f"{home.compound_name} · 业主",
+            yield Grant(home.compound_path, OWNER_CAPS,
+                        _("%(compound)s · 业主") % {"compound": home.compound_name},
                         kind="owner")  # fmt: skip
 
 

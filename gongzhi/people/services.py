@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -33,13 +34,16 @@ def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
 
     phone = rules.normalise_mobile(phone)
     if not rules.is_mobile(phone):
-        raise ValidationError("请输入11位中国大陆手机号码。", code="mobile")
+        raise ValidationError(_("请输入11位中国大陆手机号码。"), code="mobile")
     now = now or timezone.now()
     recent = SmsCode.objects.filter(
         phone=phone, created_at__gt=now - dt.timedelta(seconds=SMS_RESEND_SECONDS)
     ).exists()
     if recent:
-        raise SmsTooSoon(f"验证码已发送,请{SMS_RESEND_SECONDS}秒后再试。", code="too_soon")
+        raise SmsTooSoon(
+            _("验证码已发送,请%(seconds)s秒后再试。") % {"seconds": SMS_RESEND_SECONDS},
+            code="too_soon",
+        )
     # The same work whether or not the account exists (a code row, a hash), so neither the
     # resend throttle nor the timing tells anyone which numbers have accounts.
     code = f"{secrets.randbelow(10**6):06d}"
@@ -52,7 +56,10 @@ def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
     )
     if not Account.objects.filter(phone=phone, is_active=True).exists():
         return
-    message = f"【共治】您的登录验证码是{code},{settings.SMS_CODE_TTL_SECONDS // 60}分钟内有效。"
+    message = _("【共治】您的登录验证码是%(code)s,%(minutes)s分钟内有效。") % {
+        "code": code,
+        "minutes": settings.SMS_CODE_TTL_SECONDS // 60,
+    }
     transaction.on_commit(lambda: get_sender().send(phone, message))
 
 
@@ -86,7 +93,7 @@ def account_create(*, actor, person: Person, phone: str, password: str | None = 
     ensure(actor is None or is_superuser(actor) or _may_edit_person(actor, person))
     phone = rules.normalise_mobile(phone)
     if Account.objects.filter(phone=phone).exists():
-        raise ValidationError({"phone": "该手机号已注册账号。"})
+        raise ValidationError({"phone": _("该手机号已注册账号。")})
     account = Account.objects.create_user(phone, password, person=person)
     audit.record(
         actor=actor, action="account.create", obj=account, after=snapshot(account),
@@ -180,7 +187,7 @@ def ownership_add(
     if designated_voter is None:
         designated_voter = not has_voter
     if designated_voter and has_voter:
-        raise ValidationError("该房屋已有指定表决人,请先变更。")
+        raise ValidationError(_("该房屋已有指定表决人,请先变更。"))
     ownership = Ownership.objects.create(
         room=room, person=person, is_designated_voter=designated_voter, **fields
     )
@@ -201,7 +208,7 @@ def designated_voter_set(*, actor, room: Room, person: Person) -> Ownership:
     owners = list(Ownership.objects.select_for_update().filter(room=room, until__isnull=True))
     target = next((o for o in owners if o.person_id == person.pk), None)
     if target is None:
-        raise ValidationError("此人不是该房屋的业主。")
+        raise ValidationError(_("此人不是该房屋的业主。"))
     before = {o.person_id: o.is_designated_voter for o in owners}
     Ownership.objects.filter(room=room, until__isnull=True).update(is_designated_voter=False)
     Ownership.objects.filter(pk=target.pk).update(is_designated_voter=True)

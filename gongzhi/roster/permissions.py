@@ -8,6 +8,7 @@ Whether the export shows full phone and ID numbers is a separate question, VIEW_
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.people import permissions as people_permissions
 from gongzhi.places import permissions as places_permissions
@@ -33,5 +34,5 @@ def get_compound_for_roster(user, pk: int, *, export: bool = False) -> Compound:
     compound = places_permissions.get_compound_for(user, pk)
     allowed = can_export_roster if export else can_import_roster
     if not allowed(user, compound):
-        raise PermissionDenied("您没有权限导入或导出该小区的花名册。")
+        raise PermissionDenied(_("您没有权限导入或导出该小区的花名册。"))
     return compound

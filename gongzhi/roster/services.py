@@ -137,10 +137,14 @@ def roster_export(*, actor, compound: Compound, fmt: str = "xlsx") -> RosterFile
         },
         place_path=compound.path,
     )  # fmt: skip
-    suffix = "-打码" if masked else ""
+    names = {"compound": compound.name, "date": f"{timezone.localdate():%Y%m%d}", "fmt": fmt}
+    if masked:
+        filename = _("%(compound)s-花名册-%(date)s-打码.%(fmt)s") % names
+    else:
+        filename = _("%(compound)s-花名册-%(date)s.%(fmt)s") % names
     return RosterFile(
         content=content,
-        filename=f"{compound.name}-花名册-{timezone.localdate():%Y%m%d}{suffix}.{fmt}",
+        filename=filename,
         content_type=rules.CONTENT_TYPES[fmt],
     )
 
@@ -149,7 +153,7 @@ def roster_template() -> RosterFile:
     """The blank template to fill in (no personal data, nothing to audit)."""
     return RosterFile(
         content=rules.write_template(),
-        filename="花名册导入模板.xlsx",
+        filename=_("花名册导入模板.xlsx"),
         content_type=rules.CONTENT_TYPES["xlsx"],
     )
 

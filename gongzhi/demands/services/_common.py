@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -56,7 +57,7 @@ def require_text(value: str | None, message: str, field: str, max_length: int = 
     if not text:
         raise DemandError({field: [message]})
     if len(text) > max_length:
-        raise DemandError({field: [f"不能超过{max_length}字。"]})
+        raise DemandError({field: [_("不能超过%(max)s字。") % {"max": max_length}]})
     return text
 
 
@@ -95,7 +96,7 @@ def authorize(actor, demand: Demand, action: str) -> frozenset[Role]:
     if actor is None:
         return frozenset(Role)
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(_("请先登录。"))
     roles = permissions.roles_of(actor, demand)
     ensure(rules.role_may(action, roles), rules.refusal(action))
     return roles

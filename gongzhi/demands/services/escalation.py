@@ -14,6 +14,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -71,12 +72,12 @@ def _enter_level(demand: Demand, now: dt.datetime, level: str, body) -> dict:
 def demand_whistle(*, actor, demand: Demand, reason: str, now: dt.datetime | None = None) -> Demand:
     """吹哨: the resident or the current handler calls in the next level of the chain,
     which is told and must report in (demand_report_in)."""
-    reason = require_text(reason, "请填写吹哨理由。", "reason")
+    reason = require_text(reason, _("请填写吹哨理由。"), "reason")
     step = begin(actor, demand, Action.WHISTLE, now=now)
     d = step.demand
     called = _call_in(d)
     if called is None:
-        raise DemandError("已到升级链的最高层级,无法继续吹哨。", code="top_of_chain")
+        raise DemandError(_("已到升级链的最高层级,无法继续吹哨。"), code="top_of_chain")
     level, body, skipped = called
     previous = _enter_level(d, step.now, level, body)
     finish(actor, step, event=EventKind.WHISTLED, text=reason, body=body, level=level,

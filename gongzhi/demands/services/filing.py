@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -58,20 +59,20 @@ def _resolve_place(
     """The room / building / common area, checked against the compound; its path."""
     errors: dict[str, list[str]] = {}
     if place_kind not in PlaceKind.values:
-        errors["place_kind"] = ["请选择位置:本户、楼栋或小区公共区域。"]
+        errors["place_kind"] = [_("请选择位置:本户、楼栋或小区公共区域。")]
         return None, None, "", errors
     if place_kind == PlaceKind.ROOM:
         if room is None:
-            errors["room"] = ["请选择房屋。"]
+            errors["room"] = [_("请选择房屋。")]
         elif room.compound_id != compound.pk:
-            errors["room"] = ["所选房屋不属于该小区。"]
+            errors["room"] = [_("所选房屋不属于该小区。")]
         else:
             return room, sql.by_pk(Building, room.building_id), room.path, errors
     elif place_kind == PlaceKind.BUILDING:
         if building is None:
-            errors["building"] = ["请选择楼栋。"]
+            errors["building"] = [_("请选择楼栋。")]
         elif building.compound_id != compound.pk:
-            errors["building"] = ["所选楼栋不属于该小区。"]
+            errors["building"] = [_("所选楼栋不属于该小区。")]
         else:
             return None, building, building.path, errors
     else:
@@ -99,24 +100,26 @@ def _create(
 ) -> Demand:
     errors: dict[str, list[str]] = {}
     if compound is None:
-        raise DemandError({"compound": ["请选择小区。"]})
+        raise DemandError({"compound": [_("请选择小区。")]})
     text = (description or "").strip()
     if not text:
-        errors["description"] = ["请填写诉求内容。" if kind == Kind.DEMAND else "请填写心愿内容。"]
+        errors["description"] = [
+            _("请填写诉求内容。") if kind == Kind.DEMAND else _("请填写心愿内容。")
+        ]
     elif len(text) > DESCRIPTION_MAX:
-        errors["description"] = [f"描述不能超过{DESCRIPTION_MAX}字。"]
+        errors["description"] = [_("描述不能超过%(max)s字。") % {"max": DESCRIPTION_MAX}]
     if category is None and kind == Kind.DEMAND:
-        errors["category"] = ["请选择诉求类别。"]
+        errors["category"] = [_("请选择诉求类别。")]
     elif category is not None and (
         not category.is_active or category.compound_id not in (None, compound.pk)
     ):
-        errors["category"] = ["该类别不适用于本小区。"]
+        errors["category"] = [_("该类别不适用于本小区。")]
     if urgency not in Urgency.values:
-        errors["urgency"] = ["紧急程度无效。"]
+        errors["urgency"] = [_("紧急程度无效。")]
     if channel not in Channel.values:
-        errors["channel"] = ["来源渠道无效。"]
+        errors["channel"] = [_("来源渠道无效。")]
     if len(location_note or "") > 200:
-        errors["location_note"] = ["位置说明不能超过200字。"]
+        errors["location_note"] = [_("位置说明不能超过200字。")]
     room, building, place_path, place_errors = _resolve_place(compound, place_kind, room, building)
     errors.update(place_errors)
     if errors:
@@ -173,20 +176,20 @@ def _create(
 
 def _self_reporter(actor, compound: Compound, place_kind: str, room: Room | None) -> Person:
     if compound is None:
-        raise DemandError({"compound": ["请选择小区。"]})
+        raise DemandError({"compound": [_("请选择小区。")]})
     account = actor_account(actor)
     if account is None:
-        raise PermissionDenied("请先登录。")
-    ensure(permissions.can_file(account, compound.path), "只有本小区的居民或业主可以提交诉求。")
+        raise PermissionDenied(_("请先登录。"))
+    ensure(permissions.can_file(account, compound.path), _("只有本小区的居民或业主可以提交诉求。"))
     if not account.person_id:
-        raise DemandError("您的账号尚未关联人员信息,请联系社区。")
+        raise DemandError(_("您的账号尚未关联人员信息,请联系社区。"))
     if (
         place_kind == PlaceKind.ROOM
         and room is not None
         and room.compound_id == compound.pk
         and not _lives_or_owns(account.person_id, room, account)
     ):
-        raise DemandError({"room": ["只能为自己居住或拥有的房屋提交诉求。"]})
+        raise DemandError({"room": [_("只能为自己居住或拥有的房屋提交诉求。")]})
     person = sql.by_pk(Person, account.person_id)
     account.person = person  # the account's name in the audit log, without reading it again
     return person
@@ -211,7 +214,7 @@ def demand_file(
 ) -> Demand:
     """A resident or owner files a demand in their compound (线上 or 扫码)."""
     if channel not in (Channel.APP, Channel.QR):
-        raise DemandError({"channel": ["居民自行提交只能通过线上或扫码。"]})
+        raise DemandError({"channel": [_("居民自行提交只能通过线上或扫码。")]})
     reporter = _self_reporter(actor, compound, place_kind, room)
     return _create(
         actor=actor,
@@ -234,19 +237,19 @@ def demand_file(
 
 def _check_on_behalf(actor, compound, reporter, channel, place_kind, room, building=None) -> None:
     if compound is None:
-        raise DemandError({"compound": ["请选择小区。"]})
+        raise DemandError({"compound": [_("请选择小区。")]})
     account = actor_account(actor)
     if actor is not None:
         if account is None:
-            raise PermissionDenied("请先登录。")
+            raise PermissionDenied(_("请先登录。"))
         ensure(
             permissions.can_file_on_behalf(account, compound.path)
             or (room is not None and permissions.can_file_on_behalf(account, room.path))
             or (building is not None and permissions.can_file_on_behalf(account, building.path)),
-            "只有本小区的工作人员可以代居民录入诉求。",
+            _("只有本小区的工作人员可以代居民录入诉求。"),
         )
     if channel not in STAFF_CHANNELS:
-        raise DemandError({"channel": ["代录入须注明来源:电话、入户走访、纸质意见条或会议。"]})
+        raise DemandError({"channel": [_("代录入须注明来源:电话、入户走访、纸质意见条或会议。")]})
     if (
         reporter is not None
         and place_kind == PlaceKind.ROOM
@@ -254,7 +257,7 @@ def _check_on_behalf(actor, compound, reporter, channel, place_kind, room, build
         and room.compound_id == compound.pk
         and not _lives_or_owns(reporter.pk, room)
     ):
-        raise DemandError({"room": ["诉求人不是该房屋的住户或业主。"]})
+        raise DemandError({"room": [_("诉求人不是该房屋的住户或业主。")]})
 
 
 @transaction.atomic
@@ -318,7 +321,7 @@ def microwish_file(
     fulfilled by a volunteer, a partner unit or a 双报到 party member."""
     if reporter is None:
         if channel not in (Channel.APP, Channel.QR):
-            raise DemandError({"channel": ["居民自行提交只能通过线上或扫码。"]})
+            raise DemandError({"channel": [_("居民自行提交只能通过线上或扫码。")]})
         reporter = _self_reporter(actor, compound, place_kind, room)
     else:
         _check_on_behalf(actor, compound, reporter, channel, place_kind, room, building)
@@ -345,11 +348,11 @@ def microwish_file(
 def demand_follow(*, actor, demand: Demand) -> Follower:
     """Follow a demand one may see (e.g. a public one of one's compound: "me too")."""
     account = actor_account(actor)
-    ensure(account is not None and permissions.can_view(account, demand), "您无权关注该诉求。")
+    ensure(account is not None and permissions.can_view(account, demand), _("您无权关注该诉求。"))
     if not account.person_id:
-        raise DemandError("您的账号尚未关联人员信息,请联系社区。")
+        raise DemandError(_("您的账号尚未关联人员信息,请联系社区。"))
     if demand.state in rules.TERMINAL:
-        raise DemandError("该诉求已结束,不能再关注。")
+        raise DemandError(_("该诉求已结束,不能再关注。"))
     follower, created = Follower.objects.get_or_create(
         demand=demand, person_id=account.person_id, defaults={"reason": FollowReason.FOLLOWED}
     )
@@ -368,10 +371,10 @@ def demand_follow(*, actor, demand: Demand) -> Follower:
 def demand_unfollow(*, actor, demand: Demand) -> None:
     account = actor_account(actor)
     if account is None or not account.person_id:
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(_("请先登录。"))
     if demand.reporter_id == account.person_id:
-        raise DemandError("诉求人不能取消关注自己的诉求。")
-    deleted, _ = Follower.objects.filter(demand=demand, person_id=account.person_id).delete()
+        raise DemandError(_("诉求人不能取消关注自己的诉求。"))
+    deleted = Follower.objects.filter(demand=demand, person_id=account.person_id).delete()[0]
     if deleted:
         audit.record(
             actor=actor,
@@ -386,16 +389,16 @@ def demand_unfollow(*, actor, demand: Demand) -> None:
 def demand_comment(*, actor, demand: Demand, text: str) -> None:
     """A note on the timeline by the reporter, a follower, the handler or staff."""
     account = actor_account(actor)
-    ensure(account is not None and permissions.can_comment(account, demand), "您无权留言。")
+    ensure(account is not None and permissions.can_comment(account, demand), _("您无权留言。"))
     text = (text or "").strip()
     if not text:
-        raise DemandError({"text": ["请填写留言内容。"]})
+        raise DemandError({"text": [_("请填写留言内容。")]})
     if len(text) > 1000:
-        raise DemandError({"text": ["留言不能超过1000字。"]})
+        raise DemandError({"text": [_("留言不能超过1000字。")]})
     try:
         add_event(actor, demand, kind=EventKind.COMMENT, text=text)
     except IntegrityError:  # pragma: no cover - the demand vanished meanwhile
-        raise DemandError("诉求不存在。") from None
+        raise DemandError(_("诉求不存在。")) from None
     audit.record(
         actor=actor,
         action="demand.comment",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.bodies.models import Body, Membership
 from gongzhi.core import access
@@ -40,16 +41,16 @@ N = notify
 def _check_handler(demand: Demand, body: Body | None, person: Person | None) -> str | None:
     """Validate a handler for ``demand``; returns the person's post in the body, if any."""
     if body is None and person is None:
-        raise DemandError({"handler_body": ["请选择承办组织或承办人。"]})
+        raise DemandError({"handler_body": [_("请选择承办组织或承办人。")]})
     post = None
     if body is not None:
         if body.dissolved_on is not None:
-            raise DemandError({"handler_body": ["该组织已撤销。"]})
+            raise DemandError({"handler_body": [_("该组织已撤销。")]})
         if (
             not demand.place_path.startswith(body.place_path)
             and body.compound_id != demand.compound_id
         ):
-            raise DemandError({"handler_body": ["承办组织不在该诉求所在范围内。"]})
+            raise DemandError({"handler_body": [_("承办组织不在该诉求所在范围内。")]})
         if person is not None:
             post = (
                 Membership.objects.active()
@@ -58,11 +59,11 @@ def _check_handler(demand: Demand, body: Body | None, person: Person | None) -> 
                 .first()
             )
             if post is None:
-                raise DemandError({"handler_person": ["承办人不是该组织的在任成员。"]})
+                raise DemandError({"handler_person": [_("承办人不是该组织的在任成员。")]})
     else:
         account = getattr(person, "account", None) if person.pk else None
         if account is None or not access.allows(account, Cap.HANDLE, demand.place_path):
-            raise DemandError({"handler_person": ["该人员不能承办本小区的诉求。"]})
+            raise DemandError({"handler_person": [_("该人员不能承办本小区的诉求。")]})
     return post
 
 
@@ -85,7 +86,7 @@ def demand_dispatch(
         suggested = selectors.suggested_handler_for(d)
         if suggested is None:
             raise DemandError(
-                {"handler_body": ["请选择承办组织或承办人(本小区没有适用的派单规则)。"]}
+                {"handler_body": [_("请选择承办组织或承办人(本小区没有适用的派单规则)。")]}
             )
         handler_body, handler_person = suggested.body, suggested.person
     post = _check_handler(d, handler_body, handler_person)
@@ -129,7 +130,7 @@ def demand_accept(
 @transaction.atomic
 def demand_return(*, actor, demand: Demand, reason: str, now: dt.datetime | None = None) -> Demand:
     """退回: the handler gives the demand back to the dispatcher, with a reason."""
-    reason = require_text(reason, "请填写退回理由。", "reason")
+    reason = require_text(reason, _("请填写退回理由。"), "reason")
     step = begin(actor, demand, Action.RETURN, now=now)
     d = step.demand
     previous_body, previous_person = d.handler_body, d.handler_person
@@ -173,13 +174,13 @@ def demand_evaluate(
     rating = rules.check_rating(rating)
     comment = (comment or "").strip()
     if len(comment) > 1000:
-        raise DemandError({"comment": ["评价意见不能超过1000字。"]})
+        raise DemandError({"comment": [_("评价意见不能超过1000字。")]})
     target = rules.state_after_rating(rating)
     step = begin(actor, demand, Action.EVALUATE, target=target, now=now)
     d = step.demand
     person_id = actor_person_id(actor) or d.reporter_id
     if person_id is None:
-        raise DemandError("匿名诉求无人评价。")
+        raise DemandError(_("匿名诉求无人评价。"))
     Evaluation.objects.create(
         demand=d,
         round=d.evaluations.count() + 1,
@@ -215,7 +216,7 @@ def demand_evaluate(
 @transaction.atomic
 def demand_feedback(*, actor, demand: Demand, text: str, now: dt.datetime | None = None) -> Demand:
     """反馈: the handler reports back on the outcome after the evaluation."""
-    text = require_text(text, "请填写反馈内容。", "text")
+    text = require_text(text, _("请填写反馈内容。"), "text")
     step = begin(actor, demand, Action.FEEDBACK, now=now)
     d = step.demand
     d.feedback = text
@@ -228,7 +229,7 @@ def demand_feedback(*, actor, demand: Demand, text: str, now: dt.datetime | None
 @transaction.atomic
 def demand_close(*, actor, demand: Demand, summary: str, now: dt.datetime | None = None) -> Demand:
     """总结: the community closes the loop with a summary."""
-    summary = require_text(summary, "请填写总结。", "summary")
+    summary = require_text(summary, _("请填写总结。"), "summary")
     step = begin(actor, demand, Action.CLOSE, now=now)
     d = step.demand
     d.summary = summary
@@ -259,16 +260,16 @@ def demand_merge(
     """合并: staff merge a duplicate into the original. Every reporter and follower of the
     duplicate then follows the original and is told so."""
     if into is None or into.pk == demand.pk:
-        raise DemandError({"into": ["请选择要合并到的另一条诉求。"]})
+        raise DemandError({"into": [_("请选择要合并到的另一条诉求。")]})
     step = begin(actor, demand, Action.MERGE, now=now)
     d = step.demand
     target = Demand.objects.select_for_update(of=("self",)).get(pk=into.pk)
     if actor is not None:
         ensure(permissions.can_dispatch(actor, target), rules.refusal(Action.MERGE))
     if target.compound_id != d.compound_id:
-        raise DemandError({"into": ["只能合并同一小区的诉求。"]})
+        raise DemandError({"into": [_("只能合并同一小区的诉求。")]})
     if target.state in rules.TERMINAL:
-        raise DemandError({"into": ["目标诉求已结束,不能合并到它。"]})
+        raise DemandError({"into": [_("目标诉求已结束,不能合并到它。")]})
     d.merged_into = target
     d.closed_at = step.now
     persons = set(Follower.objects.filter(demand=d).values_list("person_id", flat=True))

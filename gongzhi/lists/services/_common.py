@@ -7,6 +7,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -17,8 +19,8 @@ from gongzhi.lists.models import ListItem, WorkList
 from gongzhi.lists.rules import Action, ListError, Role
 
 TRACKED_ITEM = ["state", "mode", "plan", "percent", "done_at", "dropped_reason"]
-COMPILE_REFUSAL = "只有本小区的支部书记、网格员或社区工作人员可以编制清单。"
-MANAGE_REFUSAL = "只有本小区的支部书记、网格员或社区工作人员可以发布或管理清单。"
+COMPILE_REFUSAL = gettext_lazy("只有本小区的支部书记、网格员或社区工作人员可以编制清单。")
+MANAGE_REFUSAL = gettext_lazy("只有本小区的支部书记、网格员或社区工作人员可以发布或管理清单。")
 
 
 def actor_account(actor):
@@ -33,7 +35,7 @@ def require_staff(actor, place_path: str, message: str) -> None:
     if actor is None:
         return
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(_("请先登录。"))
     ensure(permissions.is_staff(actor, place_path), message)
 
 
@@ -57,7 +59,7 @@ def lock_item(item: ListItem | int) -> ListItem:
 
 def check_editable(work_list: WorkList) -> None:
     if work_list.state not in rules.EDITABLE:
-        raise ListError("清单已归档,不能再修改。", code="archived")
+        raise ListError(_("清单已归档,不能再修改。"), code="archived")
 
 
 def next_number(work_list: WorkList) -> int:
@@ -82,7 +84,7 @@ def check_category(category: Category | None, work_list: WorkList) -> None:
     if category is not None and (
         not category.is_active or category.compound_id not in (None, work_list.compound_id)
     ):
-        raise ListError({"category": ["该类别不适用于本小区。"]})
+        raise ListError({"category": [_("该类别不适用于本小区。")]})
 
 
 def authorize(actor, item: ListItem, action: Action, *, claim=None, message: str = "") -> frozenset:
@@ -91,7 +93,7 @@ def authorize(actor, item: ListItem, action: Action, *, claim=None, message: str
     if actor is None:
         return frozenset({Role.SYSTEM})
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(_("请先登录。"))
     roles = permissions.roles_of(actor, item, claim)
     source = item.state if rules.moves_for(action, item.state) else None
     if source is None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -38,6 +39,12 @@ BULK_MAX = 500
 UNLISTABLE = frozenset({demand_rules.State.WITHDRAWN, demand_rules.State.MERGED})
 """Demand states that cannot go on a list (withdrawn by the resident, or merged away)."""
 
+
+def _numbers(ids: Iterable[int]) -> str:
+    """Demand numbers as a message shows them: ``#3, #5``."""
+    return ", ".join(f"#{i}" for i in ids)
+
+
 # ---------------------------------------------------------------------------------------
 # Compiling items
 # ---------------------------------------------------------------------------------------
@@ -45,13 +52,13 @@ UNLISTABLE = frozenset({demand_rules.State.WITHDRAWN, demand_rules.State.MERGED}
 
 def _plan_and_milestones(mode: str, plan: str, milestones) -> tuple[str, list]:
     if mode not in Mode.values:
-        raise ListError({"mode": ["请选择立行立改或长期项目。"]})
+        raise ListError({"mode": [_("请选择立行立改或长期项目。")]})
     plan = rules.clean_text(plan, "plan", max_length=rules.PLAN_MAX)
     specs = rules.clean_milestones(milestones)
     if mode == Mode.LONG_TERM:
         rules.check_long_term(plan, specs)
     elif specs:
-        raise ListError({"milestones": ["立行立改事项没有节点;长期项目才有推进计划和节点。"]})
+        raise ListError({"milestones": [_("立行立改事项没有节点;长期项目才有推进计划和节点。")]})
     return plan, specs
 
 
@@ -79,20 +86,20 @@ def item_add(
     check_editable(locked)
     now = now_or(now)
     if source == Source.DEMAND:
-        raise ListError({"source": ["居民诉求请从诉求中选择列入。"]})
+        raise ListError({"source": [_("居民诉求请从诉求中选择列入。")]})
     if source not in Source.values:
-        raise ListError({"source": ["请选择来源:会议收集或上门走访。"]})
-    title = rules.clean_text(title, "title", required="请填写事项。", max_length=rules.TITLE_MAX)
+        raise ListError({"source": [_("请选择来源:会议收集或上门走访。")]})
+    title = rules.clean_text(title, "title", required=_("请填写事项。"), max_length=rules.TITLE_MAX)
     description = rules.clean_text(description, "description")
     source_label = rules.clean_text(
         source_label,
         "source_label",
-        required="请填写是哪次会议(如“3月邻里夜谈”)。" if source == Source.MEETING else None,
+        required=_("请填写是哪次会议(如“3月邻里夜谈”)。") if source == Source.MEETING else None,
         max_length=120,
     )
     place_label = rules.clean_text(place_label, "place_label", max_length=100)
     if source_date is not None and source_date > timezone.localdate(now):
-        raise ListError({"source_date": ["来源日期不能晚于今天。"]})
+        raise ListError({"source_date": [_("来源日期不能晚于今天。")]})
     check_category(category, locked)
     plan, specs = _plan_and_milestones(mode, plan, milestones)
     item = ListItem.objects.create(
@@ -152,11 +159,11 @@ def items_add_from_demands(
     try:
         ids = list(dict.fromkeys(d.pk if isinstance(d, Demand) else int(d) for d in demands))
     except (TypeError, ValueError):
-        raise ListError({"demands": ["诉求编号无效。"]}) from None
+        raise ListError({"demands": [_("诉求编号无效。")]}) from None
     if not ids:
-        raise ListError({"demands": ["请选择要列入清单的诉求。"]})
+        raise ListError({"demands": [_("请选择要列入清单的诉求。")]})
     if len(ids) > BULK_MAX:
-        raise ListError({"demands": [f"一次最多列入{BULK_MAX}条诉求。"]})
+        raise ListError({"demands": [_("一次最多列入%(max)s条诉求。") % {"max": BULK_MAX}]})
     plan, specs = _plan_and_milestones(mode, plan, milestones)
 
     found = {
@@ -170,17 +177,21 @@ def items_add_from_demands(
         raise ListError(
             {
                 "demands": [
-                    f"诉求不存在或不属于本清单所在地:#{', #'.join(map(str, missing + outside))}。"
+                    _("诉求不存在或不属于本清单所在地:%(ids)s。")
+                    % {"ids": _numbers(missing + outside)}
                 ]
             }
         )
     if actor is not None:
         beyond = [i for i in ids if not access.allows(actor, Cap.DISPATCH, found[i].place_path)]
-        ensure(not beyond, f"以下诉求不在您负责的范围内:#{', #'.join(map(str, beyond))}。")
+        ensure(
+            not beyond,
+            _("以下诉求不在您负责的范围内:%(ids)s。") % {"ids": _numbers(beyond)},
+        )
     gone = [i for i in ids if found[i].state in UNLISTABLE]
     if gone:
         raise ListError(
-            {"demands": [f"已撤回或已合并的诉求不能列入清单:#{', #'.join(map(str, gone))}。"]}
+            {"demands": [_("已撤回或已合并的诉求不能列入清单:%(ids)s。") % {"ids": _numbers(gone)}]}
         )
     already = sorted(
         ListItem.objects.filter(work_list=locked, demand_id__in=ids).values_list(
@@ -188,7 +199,9 @@ def items_add_from_demands(
         )
     )
     if already:
-        raise ListError({"demands": [f"以下诉求已在本清单中:#{', #'.join(map(str, already))}。"]})
+        raise ListError(
+            {"demands": [_("以下诉求已在本清单中:%(ids)s。") % {"ids": _numbers(already)}]}
+        )
 
     first = next_number(locked)
     items = []
@@ -243,7 +256,10 @@ def item_plan(*, actor, item: ListItem, plan: str, milestones: Iterable = ()) ->
     require_staff(actor, work_list.place_path, MANAGE_REFUSAL)
     check_editable(work_list)
     if locked.state in rules.TERMINAL:
-        raise ListError(f"事项已{ItemState(locked.state).label},不能再调整计划。", code="terminal")
+        raise ListError(
+            _("事项已%(state)s,不能再调整计划。") % {"state": ItemState(locked.state).label},
+            code="terminal",
+        )
     before = snapshot(locked, TRACKED_ITEM)
     plan = rules.clean_text(plan, "plan", max_length=rules.PLAN_MAX)
     specs = rules.clean_milestones(milestones)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -39,12 +40,16 @@ def milestone_complete(*, actor, milestone: Milestone, now: dt.datetime | None =
     """A project's milestone is done: marked by its claimant or by staff."""
     locked = lock_item(milestone.item_id)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    authorize(actor, locked, Action.REPORT, message="只有认领单位、认领人或工作人员可以完成节点。")
+    authorize(
+        actor, locked, Action.REPORT, message=_("只有认领单位、认领人或工作人员可以完成节点。")
+    )
     check_editable(locked.work_list)
     if locked.state in rules.TERMINAL:
-        raise ListError(f"事项已{ItemState(locked.state).label}。", code="terminal")
+        raise ListError(
+            _("事项已%(state)s。") % {"state": ItemState(locked.state).label}, code="terminal"
+        )
     if milestone.done_at is not None:
-        raise ListError("该节点已完成。", code="done")
+        raise ListError(_("该节点已完成。"), code="done")
     milestone.done_at = now_or(now)
     milestone.done_by = actor_account(actor)
     milestone.save(update_fields=["done_at", "done_by"])
@@ -72,7 +77,7 @@ def _claimer_for(actor, work_list: WorkList, body: Body | None, person: Person |
         )
         if body is None and person is None and (own_bodies or own_person):
             if len(own_bodies) > 1:
-                raise ListError({"body": ["您是多个共建单位的联络人,请选择以哪个单位认领。"]})
+                raise ListError({"body": [_("您是多个共建单位的联络人,请选择以哪个单位认领。")]})
             if own_bodies:
                 return Action.CLAIM, Body.objects.get(pk=own_bodies[0]), None
             return Action.CLAIM, None, Person.objects.get(pk=own_person)
@@ -99,7 +104,7 @@ def item_claim(
     (and the system) assign (指派) an item to an eligible unit or member instead.
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("请先登录。")
+        raise PermissionDenied(_("请先登录。"))
     locked = lock_item(item)
     work_list = locked.work_list
     action, body, person = _claimer_for(actor, work_list, body, person)
@@ -109,18 +114,18 @@ def item_claim(
         roles = permissions.roles_of(actor, locked) if actor is not None else {Role.SYSTEM}
         if not roles & {Role.STAFF, Role.SYSTEM}:
             if Role.ELIGIBLE in roles:
-                raise PermissionDenied("只能以您自己担任联络人的共建单位或您本人的名义认领。")
+                raise PermissionDenied(_("只能以您自己担任联络人的共建单位或您本人的名义认领。"))
             raise PermissionDenied(rules.refusal(Action.CLAIM))
     rules.check_item_move(action, locked.state, work_list.state)
     if action == Action.ASSIGN:
         if body is None and person is None:
-            raise ListError({"body": ["请选择认领的共建单位或双报到党员。"]})
+            raise ListError({"body": [_("请选择认领的共建单位或双报到党员。")]})
         if body is not None and person is not None:
-            raise ListError({"body": ["认领方只能是一个共建单位或一名党员。"]})
+            raise ListError({"body": [_("认领方只能是一个共建单位或一名党员。")]})
         if body is not None and not permissions.body_may_claim(body, work_list):
-            raise ListError({"body": ["该单位不是覆盖本小区的共建单位,不能认领。"]})
+            raise ListError({"body": [_("该单位不是覆盖本小区的共建单位,不能认领。")]})
         if person is not None and not permissions.dual_registered(person.pk, work_list):
-            raise ListError({"person": ["该党员不是在本社区双报到的在职党员,不能认领。"]})
+            raise ListError({"person": [_("该党员不是在本社区双报到的在职党员,不能认领。")]})
     before = snapshot(locked, TRACKED_ITEM)
     now = now_or(now)
     try:
@@ -134,7 +139,7 @@ def item_claim(
                 claimed_at=now,
             )
     except IntegrityError:  # the constraint's backstop: another claim won the race
-        raise ListError("该事项已被认领。", code="claimed") from None
+        raise ListError(_("该事项已被认领。"), code="claimed") from None
     locked.state = ItemState.CLAIMED
     locked.save(update_fields=["state", "updated_at"])
     audit_item(
@@ -164,7 +169,7 @@ def item_release(*, actor, item: ListItem, reason: str, now: dt.datetime | None 
     authorize(actor, locked, Action.RELEASE, claim=claim)
     rules.check_item_move(Action.RELEASE, locked.state, locked.work_list.state)
     reason = rules.clean_text(
-        reason, "reason", required="请填写退回原因。", max_length=rules.REASON_MAX
+        reason, "reason", required=_("请填写退回原因。"), max_length=rules.REASON_MAX
     )
     before = snapshot(locked, TRACKED_ITEM)
     _release(actor, claim, reason, now_or(now))
@@ -208,7 +213,7 @@ def item_report_progress(
     claim = permissions.active_claim(locked)
     authorize(actor, locked, Action.REPORT, claim=claim)
     rules.check_item_move(Action.REPORT, locked.state, locked.work_list.state)
-    text = rules.clean_text(text, "text", required="请填写进展情况。")
+    text = rules.clean_text(text, "text", required=_("请填写进展情况。"))
     percent = rules.clean_percent(percent)
     prepared = prepare_photos(photos)  # every photo checked before anything is written
     before = snapshot(locked, TRACKED_ITEM)
@@ -303,7 +308,7 @@ def item_drop(*, actor, item: ListItem, reason: str, now: dt.datetime | None = N
     authorize(actor, locked, Action.DROP)
     rules.check_item_move(Action.DROP, locked.state, locked.work_list.state)
     reason = rules.clean_text(
-        reason, "reason", required="请填写不再办理的原因。", max_length=rules.REASON_MAX
+        reason, "reason", required=_("请填写不再办理的原因。"), max_length=rules.REASON_MAX
     )
     before = snapshot(locked, TRACKED_ITEM)
     claim = permissions.active_claim(locked)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -45,17 +46,17 @@ def worklist_create(
 ) -> WorkList:
     """编制清单: a compound's (or, with ``community`` alone, a community's) list, as a draft."""
     if compound is None and community is None:
-        raise ListError({"compound": ["请选择小区或社区。"]})
+        raise ListError({"compound": [_("请选择小区或社区。")]})
     if compound is not None:
         if community is not None and community.pk != compound.community_id:
-            raise ListError({"community": ["小区不属于该社区。"]})
+            raise ListError({"community": [_("小区不属于该社区。")]})
         community = compound.community
     place_path = compound.path if compound is not None else community.path
     require_staff(actor, place_path, COMPILE_REFUSAL)
     if kind not in ListKind.values:
-        raise ListError({"kind": ["请选择需求清单或问题清单。"]})
+        raise ListError({"kind": [_("请选择需求清单或问题清单。")]})
     title = rules.clean_text(
-        title, "title", required="请填写清单标题。", max_length=rules.TITLE_MAX
+        title, "title", required=_("请填写清单标题。"), max_length=rules.TITLE_MAX
     )
     note = rules.clean_text(note, "note")
     label, start, end = rules.clean_period(period, period_start, period_end)
@@ -97,7 +98,7 @@ def worklist_publish(*, actor, work_list: WorkList, now: dt.datetime | None = No
     """发布: residents see the list; partner units and 双报到 members may claim its items."""
     locked, before = _move_list(actor, work_list, ListState.PUBLISHED)
     if not ListItem.objects.filter(work_list=locked).exists():
-        raise ListError("清单还没有事项,不能发布。", code="empty")
+        raise ListError(_("清单还没有事项,不能发布。"), code="empty")
     locked.published_at = now_or(now)
     locked.save(update_fields=["state", "published_at"])
     audit.record(

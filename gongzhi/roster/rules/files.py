@@ -244,7 +244,7 @@ def write_template() -> bytes:
     """A blank .xlsx to fill in: the header, one example row, and a sheet of help."""
     sheet = tablib.Dataset(headers=list(COLUMNS), title="花名册")
     sheet.append([TEMPLATE_EXAMPLE[c] for c in COLUMNS])
-    help_sheet = tablib.Dataset(headers=["列名", "是否必填", "说明"], title="填写说明")
+    help_sheet = tablib.Dataset(headers=[_("列名"), _("是否必填"), _("说明")], title=_("填写说明"))
     for column, required, note in COLUMN_HELP:
         help_sheet.append((column, str(required), str(note)))
     help_sheet.append(
