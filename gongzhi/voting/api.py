@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -74,7 +75,7 @@ class MyRollEntry(APIView):
         assembly = permissions.get_assembly_for(request.user, pk)
         entry = permissions.roll_entry_of(request.user, assembly)
         if entry is None:
-            raise Http404("您不在本次表决的业主名册上。")
+            raise Http404(_("您不在本次表决的业主名册上。"))
         return Response(RollEntryOut(entry).data)
 
 
@@ -168,6 +169,18 @@ class Transition(APIView):
         return Response(AssemblyOut(assembly).data)
 
 
+def _shown_result(question) -> dict:
+    """The result stored at closing, with its explanations in the request's language."""
+    result = dict(question.result or {})
+    if result:
+        result.update(
+            matter_label=str(question.matter_label),
+            quorum=rules.QUORUM.description,
+            threshold=question.threshold_description,
+        )
+    return result
+
+
 class Result(APIView):
     @extend_schema(
         summary="表决结果（计票、门槛、是否通过、选票清单哈希）",
@@ -177,7 +190,8 @@ class Result(APIView):
     def get(self, request, pk: int, version=None):
         assembly = permissions.get_assembly_for(request.user, pk)
         if not assembly.is_counted:
-            raise Http404("表决尚未结束。")
+            raise Http404(_("表决尚未结束。"))
+
         check = selectors.check_ledger(assembly)
         data = {
             "assembly": assembly.pk,
@@ -188,7 +202,7 @@ class Result(APIView):
             "hash_matches": check.matches,
             "verify_url": _verify_url(request, assembly),
             "questions": [
-                {"id": q.pk, "position": q.position, "title": q.title, **(q.result or {})}
+                {"id": q.pk, "position": q.position, "title": q.title, **_shown_result(q)}
                 for q in assembly.questions.order_by("position")
             ],
         }

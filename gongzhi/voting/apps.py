@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 FILING_REMINDER_JOB = "voting.filing_reminders"
 FILING_REMINDER_KIND = "voting.filing_reminder"
@@ -7,7 +8,7 @@ FILING_REMINDER_KIND = "voting.filing_reminder"
 class VotingConfig(AppConfig):
     name = "gongzhi.voting"
     label = "voting"
-    verbose_name = "业主大会表决与换届选举"
+    verbose_name = gettext_lazy("业主大会表决与换届选举")
 
     def ready(self) -> None:
         try:  # the periodic-job registry of core (``manage.py setup_schedules``)

@@ -7,6 +7,7 @@ import io
 
 import segno
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -62,7 +63,7 @@ def result_pdf(assembly: Assembly, *, verify_url: str) -> bytes:
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        title=f"{assembly.title} 表决结果",
+        title=_("%(title)s 表决结果") % {"title": assembly.title},
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=16 * mm,
@@ -71,56 +72,78 @@ def result_pdf(assembly: Assembly, *, verify_url: str) -> bytes:
     closed = timezone.localtime(assembly.closed_at) if assembly.closed_at else None
     story = [
         Paragraph(f"{assembly.compound.name} {assembly.title}", s["title"]),
-        Paragraph("表决结果公示", s["title"]),
+        Paragraph(_("表决结果公示"), s["title"]),
         Spacer(1, 4 * mm),
         Paragraph(
-            f"投票时间：{timezone.localtime(assembly.opens_at):%Y-%m-%d %H:%M} 至 "
-            f"{timezone.localtime(assembly.closes_at):%Y-%m-%d %H:%M}；"
-            f"结束表决：{closed:%Y-%m-%d %H:%M}。"
+            _("投票时间：%(opens)s 至 %(closes)s；结束表决：%(closed)s。")
+            % {
+                "opens": f"{timezone.localtime(assembly.opens_at):%Y-%m-%d %H:%M}",
+                "closes": f"{timezone.localtime(assembly.closes_at):%Y-%m-%d %H:%M}",
+                "closed": f"{closed:%Y-%m-%d %H:%M}",
+            }
             if closed
             else "",
             s["body"],
         ),
         Paragraph(
-            "依据《民法典》第二百七十八条：参与表决的业主须占专有部分面积三分之二以上且人数三分之二以上；"
-            "面积单位为平方米，百分比仅供阅读，判定按精确比例计算。",
+            _(
+                "依据《民法典》第二百七十八条：参与表决的业主须占专有部分面积三分之二以上且人数三分之二以上；"
+                "面积单位为平方米，百分比仅供阅读，判定按精确比例计算。"
+            ),
             s["small"],
         ),
     ]
     for report in assembly_reports(assembly):
         q = report.question
-        story.append(Paragraph(f"第{q.position}项　{q.title}（{q.matter_label}）", s["h2"]))
-        rows = [["", "专有部分面积", "占比", "人数", "占比"]]
+        story.append(
+            Paragraph(
+                _("第%(n)s项　%(title)s（%(matter)s）")
+                % {"n": q.position, "title": q.title, "matter": q.matter_label},
+                s["h2"],
+            )
+        )
+        share = _("占比")
+        rows = [["", _("专有部分面积"), share, _("人数"), share]]
         rows += [
             [f.label, f.area, f"{f.area_pct}%", str(f.heads), f"{f.heads_pct}%"]
             for f in report.figures
         ]
         story.append(_table(rows, [28 * mm, 40 * mm, 25 * mm, 25 * mm, 25 * mm]))
         if report.candidates:
-            rows = [["候选人", "同意面积", "同意人数", "结果"]]
+            rows = [[_("候选人"), _("同意面积"), _("同意人数"), _("结果")]]
             for row in report.candidates:
-                outcome = "当选" if row["elected"] else ("决选" if row["runoff"] else "")
+                outcome = _("当选") if row["elected"] else (_("决选") if row["runoff"] else "")
                 rows.append([row["label"], row["area"], str(row["heads"]), outcome])
             story.append(Spacer(1, 2 * mm))
             story.append(_table(rows, [60 * mm, 40 * mm, 25 * mm, 25 * mm]))
         story.append(
             Paragraph(
-                f"参与条件：{report.quorum}——{'已达到' if report.quorum_met else '未达到'}。",
+                (
+                    _("参与条件：%(quorum)s——已达到。")
+                    if report.quorum_met
+                    else _("参与条件：%(quorum)s——未达到。")
+                )
+                % {"quorum": report.quorum},
                 s["body"],
             )
         )
-        story.append(Paragraph(f"通过条件：{report.threshold}。", s["body"]))
-        story.append(Paragraph(f"结果：{report.verdict}", s["body"]))
+        story.append(
+            Paragraph(_("通过条件：%(threshold)s。") % {"threshold": report.threshold}, s["body"])
+        )
+        story.append(Paragraph(_("结果：%(verdict)s") % {"verdict": report.verdict}, s["body"]))
     story += [
         Spacer(1, 5 * mm),
         Paragraph(
-            f"计入选票 {assembly.ballots_count} 张。选票清单（回执码、议题序号、选择，按回执码排序）"
-            f"的 SHA-256 哈希：",
+            _(
+                "计入选票 %(n)s 张。选票清单（回执码、议题序号、选择，按回执码排序）"
+                "的 SHA-256 哈希："
+            )
+            % {"n": assembly.ballots_count},
             s["body"],
         ),
         Paragraph(assembly.ballots_hash or "—", s["small"]),
         Spacer(1, 3 * mm),
-        Paragraph("扫描二维码，凭投票回执核验本人选票是否计入：", s["body"]),
+        Paragraph(_("扫描二维码，凭投票回执核验本人选票是否计入："), s["body"]),
         _qr_image(verify_url),
         Paragraph(verify_url, s["small"]),
     ]

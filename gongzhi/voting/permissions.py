@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
@@ -144,7 +145,7 @@ def get_assembly_for(user, pk: int, *, manage: bool = False) -> Assembly:
         raise Http404
     if manage:
         access.ensure(
-            can_manage_assembly(user, assembly), "只有社区或业委会负责表决的人员可以操作。"
+            can_manage_assembly(user, assembly), _("只有社区或业委会负责表决的人员可以操作。")
         )
     return assembly
 
@@ -155,7 +156,7 @@ def get_election_for(user, pk: int, *, manage: bool = False) -> Election:
         raise Http404
     if manage:
         access.ensure(
-            can_manage_election(user, election), "只有社区或业委会负责选举的人员可以操作。"
+            can_manage_election(user, election), _("只有社区或业委会负责选举的人员可以操作。")
         )
     return election
 
@@ -167,7 +168,8 @@ def get_sheet_for(user, pk: int) -> PaperSheet:
     if not can_view_assembly(user, sheet.assembly):
         raise Http404
     access.ensure(
-        can_manage_assembly(user, sheet.assembly), "只有负责表决的工作人员可以查看纸质表决票。"
+        can_manage_assembly(user, sheet.assembly),
+        _("只有负责表决的工作人员可以查看纸质表决票。"),
     )
     return sheet
 
@@ -178,7 +180,10 @@ def get_roll_entry_for(user, pk: int) -> RollEntry:
     )
     if not can_view_assembly(user, entry.assembly):
         raise Http404
-    access.ensure(can_manage_assembly(user, entry.assembly), "只有负责表决的工作人员可以更正名册。")
+    access.ensure(
+        can_manage_assembly(user, entry.assembly), _("只有负责表决的工作人员可以更正名册。")
+    )
+
     return entry
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from gongzhi.voting import rules
 from gongzhi.voting.models import Assembly, Question
 from gongzhi.voting.selectors import percent, result_rows
@@ -48,42 +51,58 @@ def question_report(question: Question) -> QuestionReport | None:
         return None
     total = result["total"]
     participating = result["participating"]
+    # The conditions are explained in the language of the request (the stored result
+    # holds them in the language of the moment it was counted).
+    quorum = rules.QUORUM.description
+    threshold = question.threshold_description
     figures = [
-        _figure("全体业主", total, total),
-        _figure("参与表决", participating, total),
+        _figure(_("全体业主"), total, total),
+        _figure(_("参与表决"), participating, total),
     ]
     if question.is_election:
         rows = result_rows(question)
         elected = [r["label"] for r in rows if r["elected"]]
         runoff = [r["label"] for r in rows if r["runoff"]]
+        separator = pgettext("list separator", "、")
         if not result["quorum_met"]:
-            verdict = "参与表决的业主未达到专有部分面积和人数的三分之二，本轮选举无效，无人当选。"
+            verdict = _(
+                "参与表决的业主未达到专有部分面积和人数的三分之二，本轮选举无效，无人当选。"
+            )
         else:
-            verdict = f"当选 {len(elected)} 人：{'、'.join(elected) or '无'}。"
+            sentences = [
+                _("当选 %(n)s 人：%(names)s。")
+                % {"n": len(elected), "names": separator.join(elected) or pgettext("nobody", "无")}
+            ]
             if runoff:
-                verdict += f" 得票完全相同、须另行决选：{'、'.join(runoff)}。"
+                sentences.append(
+                    _("得票完全相同、须另行决选：%(names)s。") % {"names": separator.join(runoff)}
+                )
             if result["unfilled"]:
-                verdict += f" 尚有 {result['unfilled']} 个席位未选出，须另行选举。"
+                sentences.append(
+                    _("尚有 %(n)s 个席位未选出，须另行选举。") % {"n": result["unfilled"]}
+                )
+            verdict = " ".join(sentences)
         return QuestionReport(
-            question, figures, result["quorum_met"], result["quorum"], result["threshold"],
-            verdict, None, rows,
+            question, figures, result["quorum_met"], quorum, threshold, verdict, None, rows,
         )  # fmt: skip
-    for name, label in (
-        ("agree", "同意"),
-        ("oppose", "反对"),
-        ("abstain", "弃权"),
-        ("spoilt", "废票"),
+    for choice in (
+        rules.Choice.AGREE,
+        rules.Choice.OPPOSE,
+        rules.Choice.ABSTAIN,
+        rules.Choice.SPOILT,
     ):
-        if name in result:
-            figures.append(_figure(label, result[name], participating))
+        if choice.value in result:
+            figures.append(
+                _figure(str(rules.CHOICE_LABELS[choice]), result[choice.value], participating)
+            )
     if not result["quorum_met"]:
-        verdict = "参与表决的业主未达到专有部分面积和人数的三分之二，表决不成立，事项未通过。"
+        verdict = _("参与表决的业主未达到专有部分面积和人数的三分之二，表决不成立，事项未通过。")
     elif result["passed"]:
-        verdict = f"达到“{result['threshold']}”的要求，事项通过。"
+        verdict = _("达到“%(threshold)s”的要求，事项通过。") % {"threshold": threshold}
     else:
-        verdict = f"未达到“{result['threshold']}”的要求，事项未通过。"
+        verdict = _("未达到“%(threshold)s”的要求，事项未通过。") % {"threshold": threshold}
     return QuestionReport(
-        question, figures, result["quorum_met"], result["quorum"], result["threshold"],
+        question, figures, result["quorum_met"], quorum, threshold,
         verdict, result["passed"], [],
     )  # fmt: skip
 
@@ -99,32 +118,60 @@ def assembly_reports(assembly: Assembly) -> list[QuestionReport]:
 def result_text(assembly: Assembly, verify_url: str = "") -> str:
     """The result notice's body: every question's figures, threshold and outcome."""
     lines = [
-        f"{assembly.compound.name}{assembly.title}于 {assembly.closed_at:%Y-%m-%d %H:%M} 结束表决，"
-        "计票结果如下（面积单位：平方米；百分比仅供阅读，判定按精确比例）。",
+        _(
+            "%(compound)s%(title)s于 %(closed)s 结束表决，"
+            "计票结果如下（面积单位：平方米；百分比仅供阅读，判定按精确比例）。"
+        )
+        % {
+            "compound": assembly.compound.name,
+            "title": assembly.title,
+            "closed": f"{assembly.closed_at:%Y-%m-%d %H:%M}",
+        },
         "",
     ]
     for report in assembly_reports(assembly):
         q = report.question
-        lines.append(f"第{q.position}项：{q.title}（{q.matter_label}）")
+        lines.append(
+            _("第%(n)s项：%(title)s（%(matter)s）")
+            % {"n": q.position, "title": q.title, "matter": q.matter_label}
+        )
         for f in report.figures:
             lines.append(
-                f"  {f.label}：面积 {f.area}（{f.area_pct}%），人数 {f.heads}（{f.heads_pct}%）"
+                "  "
+                + _("%(label)s：面积 %(area)s（%(area_pct)s%%），人数 %(heads)s（%(heads_pct)s%%）")
+                % {
+                    "label": f.label,
+                    "area": f.area,
+                    "area_pct": f.area_pct,
+                    "heads": f.heads,
+                    "heads_pct": f.heads_pct,
+                }
             )
-        lines.append(f"  参与条件：{report.quorum}——{'已达到' if report.quorum_met else '未达到'}")
-        lines.append(f"  通过条件：{report.threshold}")
+        if report.quorum_met:
+            quorum = _("参与条件：%(quorum)s——已达到") % {"quorum": report.quorum}
+        else:
+            quorum = _("参与条件：%(quorum)s——未达到") % {"quorum": report.quorum}
+        lines.append("  " + quorum)
+        lines.append("  " + _("通过条件：%(threshold)s") % {"threshold": report.threshold})
         for row in report.candidates:
-            mark = "当选" if row["elected"] else ("决选" if row["runoff"] else "")
+            if row["elected"]:
+                line = _("%(label)s：面积 %(area)s，人数 %(heads)s 当选")
+            elif row["runoff"]:
+                line = _("%(label)s：面积 %(area)s，人数 %(heads)s 决选")
+            else:
+                line = _("%(label)s：面积 %(area)s，人数 %(heads)s")
             lines.append(
-                f"    {row['label']}：面积 {row['area']}，人数 {row['heads']} {mark}".rstrip()
+                "    " + line % {"label": row["label"], "area": row["area"], "heads": row["heads"]}
             )
-        lines.append(f"  结果：{report.verdict}")
+        lines.append("  " + _("结果：%(verdict)s") % {"verdict": report.verdict})
         lines.append("")
     lines.append(
-        f"计入选票 {assembly.ballots_count} 张。选票清单（回执码、议题序号、选择）的 SHA-256 哈希："
+        _("计入选票 %(n)s 张。选票清单（回执码、议题序号、选择）的 SHA-256 哈希：")
+        % {"n": assembly.ballots_count}
     )
     lines.append(assembly.ballots_hash)
     if verify_url:
-        lines.append(f"业主可凭投票回执在此核验本人选票是否计入：{verify_url}")
+        lines.append(_("业主可凭投票回执在此核验本人选票是否计入：%(url)s") % {"url": verify_url})
     return "\n".join(lines)
 
 

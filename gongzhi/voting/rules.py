@@ -1,4 +1,4 @@
-"""Owners'-assembly vote rules: pure functions, no Django, no database.
+"""Owners'-assembly vote rules: pure functions, no database (Django only translates messages).
 
 Legal basis, named once here and referred to below:
 
@@ -36,6 +36,9 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, TypeVar
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 __all__ = [
     "ASSEMBLY_MOVES",
@@ -93,7 +96,7 @@ CENT = Decimal("0.01")
 
 
 class RuleError(ValueError):
-    """Invalid input to the vote rules; ``message`` is Chinese, for users."""
+    """Invalid input to the vote rules; ``message`` is for users (translated)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -122,15 +125,15 @@ class Matter(StrEnum):
 
 
 MATTER_LABELS: dict[Matter, str] = {
-    Matter.RULES_OF_PROCEDURE: "制定和修改业主大会议事规则",
-    Matter.MANAGEMENT_RULES: "制定和修改管理规约",
-    Matter.ELECT_COMMITTEE: "选举业主委员会或者更换业主委员会成员",
-    Matter.HIRE_PROPERTY_MANAGER: "选聘和解聘物业服务企业或者其他管理人",
-    Matter.USE_MAINTENANCE_FUND: "使用建筑物及其附属设施的维修资金",
-    Matter.RAISE_MAINTENANCE_FUND: "筹集建筑物及其附属设施的维修资金",
-    Matter.REBUILD: "改建、重建建筑物及其附属设施",
-    Matter.CHANGE_COMMON_USE: "改变共有部分的用途或者利用共有部分从事经营活动",
-    Matter.OTHER_MAJOR: "有关共有和共同管理权利的其他重大事项",
+    Matter.RULES_OF_PROCEDURE: gettext_lazy("制定和修改业主大会议事规则"),
+    Matter.MANAGEMENT_RULES: gettext_lazy("制定和修改管理规约"),
+    Matter.ELECT_COMMITTEE: gettext_lazy("选举业主委员会或者更换业主委员会成员"),
+    Matter.HIRE_PROPERTY_MANAGER: gettext_lazy("选聘和解聘物业服务企业或者其他管理人"),
+    Matter.USE_MAINTENANCE_FUND: gettext_lazy("使用建筑物及其附属设施的维修资金"),
+    Matter.RAISE_MAINTENANCE_FUND: gettext_lazy("筹集建筑物及其附属设施的维修资金"),
+    Matter.REBUILD: gettext_lazy("改建、重建建筑物及其附属设施"),
+    Matter.CHANGE_COMMON_USE: gettext_lazy("改变共有部分的用途或者利用共有部分从事经营活动"),
+    Matter.OTHER_MAJOR: gettext_lazy("有关共有和共同管理权利的其他重大事项"),
 }
 
 
@@ -141,9 +144,9 @@ class UnitKind(StrEnum):
 
 
 UNIT_KIND_LABELS: dict[UnitKind, str] = {
-    UnitKind.RESIDENTIAL: "住宅",
-    UnitKind.COMMERCIAL: "经营性用房",
-    UnitKind.PARKING: "车位",
+    UnitKind.RESIDENTIAL: gettext_lazy("住宅"),
+    UnitKind.COMMERCIAL: gettext_lazy("经营性用房"),
+    UnitKind.PARKING: gettext_lazy("车位"),
 }
 
 
@@ -157,14 +160,16 @@ class Choice(StrEnum):
 
 
 CHOICE_LABELS: dict[Choice, str] = {
-    Choice.AGREE: "同意",
-    Choice.OPPOSE: "反对",
-    Choice.ABSTAIN: "弃权",
-    Choice.SPOILT: "废票",
+    Choice.AGREE: gettext_lazy("同意"),
+    Choice.OPPOSE: gettext_lazy("反对"),
+    Choice.ABSTAIN: gettext_lazy("弃权"),
+    Choice.SPOILT: gettext_lazy("废票"),
 }
 
 
-def _parse_enum(enum: type[E], value: object, what: str) -> E:
+def _parse_enum(enum: type[E], value: object, message: str) -> E:
+    """``value`` as a member of ``enum``; else :class:`RuleError` with ``message``, a
+    (lazy) text with the placeholders ``value`` and ``allowed``."""
     if isinstance(value, enum):
         return value
     if isinstance(value, str):
@@ -172,23 +177,29 @@ def _parse_enum(enum: type[E], value: object, what: str) -> E:
             return enum(value)
         except ValueError:
             pass
-    allowed = "、".join(member.value for member in enum)
-    raise RuleError(f"未知的{what}：{value!r}（应为 {allowed} 之一）")
+    allowed = pgettext("list separator", "、").join(member.value for member in enum)
+    raise RuleError(message % {"value": repr(value), "allowed": allowed})
 
 
 def parse_matter(value: object) -> Matter:
     """A :class:`Matter` from its key; :class:`RuleError` for anything else."""
-    return _parse_enum(Matter, value, "表决事项")
+    return _parse_enum(
+        Matter, value, gettext_lazy("未知的表决事项：%(value)s（应为 %(allowed)s 之一）")
+    )
 
 
 def parse_kind(value: object) -> UnitKind:
     """A :class:`UnitKind` from its key; :class:`RuleError` for anything else."""
-    return _parse_enum(UnitKind, value, "房屋类型")
+    return _parse_enum(
+        UnitKind, value, gettext_lazy("未知的房屋类型：%(value)s（应为 %(allowed)s 之一）")
+    )
 
 
 def parse_choice(value: object) -> Choice:
     """A :class:`Choice` from its key; :class:`RuleError` for anything else."""
-    return _parse_enum(Choice, value, "表决选项")
+    return _parse_enum(
+        Choice, value, gettext_lazy("未知的表决选项：%(value)s（应为 %(allowed)s 之一）")
+    )
 
 
 # --------------------------------------------------------------------------- areas
@@ -210,12 +221,17 @@ def parse_area(value: object) -> Decimal:
             or value >= _AREA_LIMIT
             or value != value.quantize(CENT)
         ):
-            raise RuleError(f"面积无效：{value}（应为非负数，最多两位小数）")
+            raise RuleError(_("面积无效：%(value)s（应为非负数，最多两位小数）") % {"value": value})
         return abs(value).quantize(CENT)  # abs: no "-0.00"
     if not isinstance(value, str):
-        raise RuleError(f'面积必须以字符串给出，例如 "89.57"，而不是 {value!r}')
+        raise RuleError(
+            _('面积必须以字符串给出，例如 "89.57"，而不是 %(value)s') % {"value": repr(value)}
+        )
     if not _AREA_RE.fullmatch(value):
-        raise RuleError(f'面积格式无效：{value!r}（应为非负数，最多两位小数，例如 "89.57"）')
+        raise RuleError(
+            _('面积格式无效：%(value)s（应为非负数，最多两位小数，例如 "89.57"）')
+            % {"value": repr(value)}
+        )
     return Decimal(value).quantize(CENT)
 
 
@@ -236,11 +252,13 @@ class Totals:
 
     def __post_init__(self) -> None:
         if not isinstance(self.area, Decimal) or not self.area.is_finite():
-            raise RuleError(f"面积必须是精确小数（Decimal），而不是 {self.area!r}")
+            raise RuleError(
+                _("面积必须是精确小数（Decimal），而不是 %(value)s") % {"value": repr(self.area)}
+            )
         if self.area < 0:
-            raise RuleError(f"面积不能为负数：{self.area}")
+            raise RuleError(_("面积不能为负数：%(value)s") % {"value": self.area})
         if isinstance(self.heads, bool) or not isinstance(self.heads, int) or self.heads < 0:
-            raise RuleError(f"人数必须是非负整数，而不是 {self.heads!r}")
+            raise RuleError(_("人数必须是非负整数，而不是 %(value)s") % {"value": repr(self.heads)})
 
     def __add__(self, other: Totals) -> Totals:
         if not isinstance(other, Totals):
@@ -283,17 +301,30 @@ class Unit:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
-            raise RuleError(f"房屋编号必须是非空字符串，而不是 {self.id!r}")
+            raise RuleError(
+                _("房屋编号必须是非空字符串，而不是 %(value)s") % {"value": repr(self.id)}
+            )
         if not isinstance(self.voter, str) or not self.voter:
-            raise RuleError(f"房屋 {self.id} 的表决人必须是非空字符串，而不是 {self.voter!r}")
+            raise RuleError(
+                _("房屋 %(unit)s 的表决人必须是非空字符串，而不是 %(value)s")
+                % {"unit": self.id, "value": repr(self.voter)}
+            )
         if not isinstance(self.kind, UnitKind):
-            raise RuleError(f"房屋 {self.id} 的类型无效：{self.kind!r}")
+            raise RuleError(
+                _("房屋 %(unit)s 的类型无效：%(value)s")
+                % {"unit": self.id, "value": repr(self.kind)}
+            )
         if not isinstance(self.area, Decimal):
-            raise RuleError(f"房屋 {self.id} 的面积必须是 Decimal，而不是 {self.area!r}")
+            raise RuleError(
+                _("房屋 %(unit)s 的面积必须是 Decimal，而不是 %(value)s")
+                % {"unit": self.id, "value": repr(self.area)}
+            )
         try:
             parse_area(self.area)
         except RuleError as exc:
-            raise RuleError(f"房屋 {self.id}：{exc.message}") from None
+            raise RuleError(
+                _("房屋 %(unit)s：%(error)s") % {"unit": self.id, "error": exc.message}
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +354,7 @@ def build_roll(units: Iterable[Unit], policy: Policy = Policy()) -> dict[str, To
     areas: dict[str, Decimal] = {}
     for unit in units:
         if unit.id in seen:
-            raise RuleError(f"房屋编号重复：{unit.id}")
+            raise RuleError(_("房屋编号重复：%(unit)s") % {"unit": unit.id})
         seen.add(unit.id)
         if not policy.counts(unit):
             continue
@@ -340,7 +371,12 @@ class Threshold:
 
     ratio: Fraction
     strict: bool
-    description: str
+    text: str  # the condition in words, a lazy translation: read it as ``description``
+
+    @property
+    def description(self) -> str:
+        """The condition in words, in the active language."""
+        return str(self.text)
 
     def reached(self, part: Decimal | int, whole: Decimal | int) -> bool:
         """Exact cross-multiplication; nothing reaches a share of zero."""
@@ -354,22 +390,22 @@ class Threshold:
 QUORUM = Threshold(
     Fraction(2, 3),
     strict=False,
-    description="专有部分面积占比三分之二以上的业主且人数占比三分之二以上的业主参与表决",
+    text=gettext_lazy("专有部分面积占比三分之二以上的业主且人数占比三分之二以上的业主参与表决"),
 )
 SUPERMAJORITY = Threshold(
     Fraction(3, 4),
     strict=False,
-    description="参与表决专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意",
+    text=gettext_lazy("参与表决专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意"),
 )
 MAJORITY = Threshold(
     Fraction(1, 2),
     strict=True,
-    description="参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意",
+    text=gettext_lazy("参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意"),
 )
 ELECTION_THRESHOLD = Threshold(
     Fraction(1, 2),
     strict=True,
-    description="候选人获参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意",
+    text=gettext_lazy("候选人获参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意"),
 )
 
 _SUPERMAJORITY_MATTERS = frozenset(
@@ -392,12 +428,35 @@ def quorum_met(total: Totals, participating: Totals) -> bool:
     return meets(QUORUM, participating, total)
 
 
-def _check_within(outer: Totals, inner: Totals, outer_name: str, inner_name: str) -> None:
+def _check_within(outer: Totals, inner: Totals, message: str, **names: str) -> None:
+    """:class:`RuleError` with ``message`` (a lazy text with the placeholders
+    ``inner_area``, ``inner_heads``, ``outer_area``, ``outer_heads`` and ``names``)
+    unless ``outer`` covers ``inner``."""
     if not outer.covers(inner):
         raise RuleError(
-            f"{inner_name}（面积 {format_area(inner.area)}，{inner.heads} 人）"
-            f"超过{outer_name}（面积 {format_area(outer.area)}，{outer.heads} 人）"
+            message
+            % {
+                "inner_area": format_area(inner.area),
+                "inner_heads": inner.heads,
+                "outer_area": format_area(outer.area),
+                "outer_heads": outer.heads,
+                **names,
+            }
         )
+
+
+_PARTICIPATING_EXCEEDS_TOTAL = gettext_lazy(
+    "参与表决（面积 %(inner_area)s，%(inner_heads)s 人）"
+    "超过业主总数（面积 %(outer_area)s，%(outer_heads)s 人）"
+)
+_AGREE_EXCEEDS_PARTICIPATING = gettext_lazy(
+    "同意（面积 %(inner_area)s，%(inner_heads)s 人）"
+    "超过参与表决（面积 %(outer_area)s，%(outer_heads)s 人）"
+)
+_CANDIDATE_EXCEEDS_PARTICIPATING = gettext_lazy(
+    "候选人 %(candidate)s 的得票（面积 %(inner_area)s，%(inner_heads)s 人）"
+    "超过参与表决（面积 %(outer_area)s，%(outer_heads)s 人）"
+)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -419,7 +478,7 @@ class DecisionResult:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "matter": self.matter.value,
-            "matter_label": self.matter.label,
+            "matter_label": str(self.matter.label),
             "total": self.total.to_json(),
             "participating": self.participating.to_json(),
             "agree": self.agree.to_json(),
@@ -453,13 +512,13 @@ def decide(
     given they must add up with ``agree`` to ``participating``.
     """
     matter = parse_matter(matter)
-    _check_within(total, participating, "业主总数", "参与表决")
-    _check_within(participating, agree, "参与表决", "同意")
+    _check_within(total, participating, _PARTICIPATING_EXCEEDS_TOTAL)
+    _check_within(participating, agree, _AGREE_EXCEEDS_PARTICIPATING)
     parts = (agree, oppose, abstain, spoilt)
     if all(p is not None for p in parts):
         summed = _sum(p for p in parts if p is not None)
         if summed != participating:
-            raise RuleError("同意、反对、弃权、废票之和与参与表决的面积或人数不一致")
+            raise RuleError(_("同意、反对、弃权、废票之和与参与表决的面积或人数不一致"))
     threshold = threshold_for(matter)
     has_quorum = quorum_met(total, participating)
     return DecisionResult(
@@ -481,7 +540,7 @@ def collect_ballots(entries: Iterable[tuple[str, T]]) -> dict[str, T]:
     ballots: dict[str, T] = {}
     for voter, ballot in entries:
         if voter in ballots:
-            raise RuleError(f"表决人 {voter} 提交了两张选票")
+            raise RuleError(_("表决人 %(voter)s 提交了两张选票") % {"voter": voter})
         ballots[voter] = ballot
     return ballots
 
@@ -490,7 +549,9 @@ def _weight(roll: Mapping[str, Totals], voter: str) -> Totals:
     try:
         return roll[voter]
     except KeyError:
-        raise RuleError(f"表决人 {voter} 不在业主名册上（或仅拥有不计入的车位）") from None
+        raise RuleError(
+            _("表决人 %(voter)s 不在业主名册上（或仅拥有不计入的车位）") % {"voter": voter}
+        ) from None
 
 
 def tally_decision(
@@ -505,7 +566,9 @@ def tally_decision(
         try:
             choice = parse_choice(raw)
         except RuleError as exc:
-            raise RuleError(f"表决人 {voter} 的选票：{exc.message}") from None
+            raise RuleError(
+                _("表决人 %(voter)s 的选票：%(error)s") % {"voter": voter, "error": exc.message}
+            ) from None
         by_choice[choice] = by_choice[choice] + weight
     return decide(
         matter,
@@ -540,7 +603,7 @@ class ElectionResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "matter": Matter.ELECT_COMMITTEE.value,
-            "matter_label": Matter.ELECT_COMMITTEE.label,
+            "matter_label": str(Matter.ELECT_COMMITTEE.label),
             "seats": self.seats,
             "total": self.total.to_json(),
             "participating": self.participating.to_json(),
@@ -557,7 +620,7 @@ class ElectionResult:
 
 def _check_seats(seats: object) -> int:
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
-        raise RuleError(f"应选席位数必须是正整数，而不是 {seats!r}")
+        raise RuleError(_("应选席位数必须是正整数，而不是 %(value)s") % {"value": repr(seats)})
     return seats
 
 
@@ -576,9 +639,9 @@ def elect(
     unfilled for a new round. Equal-ranked candidates keep the order of ``approvals``.
     """
     seats = _check_seats(seats)
-    _check_within(total, participating, "业主总数", "参与表决")
+    _check_within(total, participating, _PARTICIPATING_EXCEEDS_TOTAL)
     for candidate, votes in approvals.items():
-        _check_within(participating, votes, "参与表决", f"候选人 {candidate} 的得票")
+        _check_within(participating, votes, _CANDIDATE_EXCEEDS_PARTICIPATING, candidate=candidate)
     has_quorum = quorum_met(total, participating)
     qualified: list[str] = []
     elected: list[str] = []
@@ -624,22 +687,30 @@ def tally_election(
     approvals: dict[str, Totals] = {}
     for candidate in candidates:
         if not isinstance(candidate, str) or not candidate:
-            raise RuleError(f"候选人编号必须是非空字符串，而不是 {candidate!r}")
+            raise RuleError(
+                _("候选人编号必须是非空字符串，而不是 %(value)s") % {"value": repr(candidate)}
+            )
         if candidate in approvals:
-            raise RuleError(f"候选人重复：{candidate}")
+            raise RuleError(_("候选人重复：%(candidate)s") % {"candidate": candidate})
         approvals[candidate] = ZERO
     participating = ZERO
     for voter, choices in ballots.items():
         weight = _weight(roll, voter)
         if isinstance(choices, str) or not isinstance(choices, Sequence):
-            raise RuleError(f"表决人 {voter} 的选票必须是候选人编号列表")
+            raise RuleError(_("表决人 %(voter)s 的选票必须是候选人编号列表") % {"voter": voter})
         if len(choices) > seats:
-            raise RuleError(f"表决人 {voter} 选了 {len(choices)} 人，超过应选席位数 {seats}")
+            raise RuleError(
+                _("表决人 %(voter)s 选了 %(chosen)s 人，超过应选席位数 %(seats)s")
+                % {"voter": voter, "chosen": len(choices), "seats": seats}
+            )
         for candidate in choices:
             if not isinstance(candidate, str) or candidate not in approvals:
-                raise RuleError(f"表决人 {voter} 的选票含未知候选人：{candidate!r}")
+                raise RuleError(
+                    _("表决人 %(voter)s 的选票含未知候选人：%(candidate)s")
+                    % {"voter": voter, "candidate": repr(candidate)}
+                )
         if len(set(choices)) != len(choices):
-            raise RuleError(f"表决人 {voter} 的选票重复选择同一候选人")
+            raise RuleError(_("表决人 %(voter)s 的选票重复选择同一候选人") % {"voter": voter})
         for candidate in choices:
             approvals[candidate] = approvals[candidate] + weight
         participating = participating + weight
@@ -657,14 +728,19 @@ def validate_committee_size(members: int) -> int:
         or not 5 <= members <= 11
         or members % 2 == 0
     ):
-        raise RuleError(f"业主委员会委员人数应为 5 至 11 人的单数，而不是 {members!r}")
+        raise RuleError(
+            _("业主委员会委员人数应为 5 至 11 人的单数，而不是 %(value)s")
+            % {"value": repr(members)}
+        )
     return members
 
 
 def validate_term_years(years: int) -> int:
     """A committee term is a whole number of years, at least 1 and at most 5 (指导规则)."""
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 5:
-        raise RuleError(f"业主委员会任期应为 1 至 5 年，而不是 {years!r}")
+        raise RuleError(
+            _("业主委员会任期应为 1 至 5 年，而不是 %(value)s") % {"value": repr(years)}
+        )
     return years
 
 
@@ -686,11 +762,11 @@ class AssemblyState(StrEnum):
 
 
 ASSEMBLY_STATE_LABELS: dict[AssemblyState, str] = {
-    AssemblyState.DRAFT: "筹备中",
-    AssemblyState.ROLL_PUBLISHED: "名册公示中",
-    AssemblyState.OPEN: "表决中",
-    AssemblyState.CLOSED: "已截止计票",
-    AssemblyState.RESULT_PUBLISHED: "结果已公示",
+    AssemblyState.DRAFT: gettext_lazy("筹备中"),
+    AssemblyState.ROLL_PUBLISHED: gettext_lazy("名册公示中"),
+    AssemblyState.OPEN: gettext_lazy("表决中"),
+    AssemblyState.CLOSED: gettext_lazy("已截止计票"),
+    AssemblyState.RESULT_PUBLISHED: gettext_lazy("结果已公示"),
 }
 
 ASSEMBLY_MOVES: dict[AssemblyState, frozenset[AssemblyState]] = {
@@ -713,11 +789,11 @@ class ElectionState(StrEnum):
 
 
 ELECTION_STATE_LABELS: dict[ElectionState, str] = {
-    ElectionState.NOMINATING: "提名与资格审查",
-    ElectionState.SLATE_PUBLISHED: "候选人公示中",
-    ElectionState.BALLOTING: "投票中",
-    ElectionState.COUNTED: "已产生，待备案",
-    ElectionState.FILED: "已备案",
+    ElectionState.NOMINATING: gettext_lazy("提名与资格审查"),
+    ElectionState.SLATE_PUBLISHED: gettext_lazy("候选人公示中"),
+    ElectionState.BALLOTING: gettext_lazy("投票中"),
+    ElectionState.COUNTED: gettext_lazy("已产生，待备案"),
+    ElectionState.FILED: gettext_lazy("已备案"),
 }
 
 # BALLOTING → NOMINATING: seats left unfilled (and no runoff) go to a new round.
@@ -739,9 +815,12 @@ def check_move(
     current, target = kind(current), kind(target)
     if target in moves[current]:
         return
-    allowed = "、".join(f"“{labels[s]}”" for s in sorted(moves[current])) or "无（已是最后一步）"
+    allowed = pgettext("list separator", "、").join(
+        f"“{labels[s]}”" for s in sorted(moves[current])
+    ) or _("无（已是最后一步）")
     raise RuleError(
-        f"当前状态为“{labels[current]}”，不能变为“{labels[target]}”。可以变为：{allowed}。"
+        _("当前状态为“%(current)s”，不能变为“%(target)s”。可以变为：%(allowed)s。")
+        % {"current": labels[current], "target": labels[target], "allowed": allowed}
     )
 
 
@@ -763,37 +842,37 @@ class NominationKind(StrEnum):
 # 自主推荐、群众推荐、民主选举).
 NOMINATION_KINDS: dict[str, dict[NominationKind, str]] = {
     "owners_committee": {
-        NominationKind.SELF: "业主自荐",
-        NominationKind.JOINT: "业主联名推荐",
-        NominationKind.PARTY_BRANCH: "小区党支部推荐",
+        NominationKind.SELF: gettext_lazy("业主自荐"),
+        NominationKind.JOINT: gettext_lazy("业主联名推荐"),
+        NominationKind.PARTY_BRANCH: gettext_lazy("小区党支部推荐"),
     },
     "self_management_committee": {
-        NominationKind.SELF: "自主推荐",
-        NominationKind.RESIDENTS: "群众推荐",
+        NominationKind.SELF: gettext_lazy("自主推荐"),
+        NominationKind.RESIDENTS: gettext_lazy("群众推荐"),
     },
 }
 
 ELECTION_STEPS: dict[str, tuple[str, ...]] = {
     "owners_committee": (
-        "提名：业主自荐、业主联名推荐、小区党支部推荐",
-        "资格审查：本小区业主，且无不得担任的情形",
-        "候选人名单公示，接受异议",
-        "业主大会投票：每票最多选应选人数",
-        "计票：参与表决过三分之二，得票过半数，按人数、面积排序",
-        "向街道办事处备案",
+        gettext_lazy("提名：业主自荐、业主联名推荐、小区党支部推荐"),
+        gettext_lazy("资格审查：本小区业主，且无不得担任的情形"),
+        gettext_lazy("候选人名单公示，接受异议"),
+        gettext_lazy("业主大会投票：每票最多选应选人数"),
+        gettext_lazy("计票：参与表决过三分之二，得票过半数，按人数、面积排序"),
+        gettext_lazy("向街道办事处备案"),
     ),
     "self_management_committee": (
-        "自主推荐",
-        "群众推荐",
-        "资格审查与候选人公示",
-        "民主选举：每票最多选应选人数",
-        "计票与备案",
+        gettext_lazy("自主推荐"),
+        gettext_lazy("群众推荐"),
+        gettext_lazy("资格审查与候选人公示"),
+        gettext_lazy("民主选举：每票最多选应选人数"),
+        gettext_lazy("计票与备案"),
     ),
 }
 
 COMMITTEE_LABELS: dict[str, str] = {
-    "owners_committee": "业主委员会",
-    "self_management_committee": "自管会",
+    "owners_committee": gettext_lazy("业主委员会"),
+    "self_management_committee": gettext_lazy("自管会"),
 }
 
 
@@ -802,7 +881,9 @@ def nomination_kinds_for(body_kind: str) -> dict[NominationKind, str]:
     try:
         return NOMINATION_KINDS[body_kind]
     except KeyError:
-        raise RuleError(f"不能为“{body_kind}”组织选举：只能选举业主委员会或自管会") from None
+        raise RuleError(
+            _("不能为“%(body)s”组织选举：只能选举业主委员会或自管会") % {"body": body_kind}
+        ) from None
 
 
 def parse_nomination(body_kind: str, value: object) -> NominationKind:
@@ -811,8 +892,15 @@ def parse_nomination(body_kind: str, value: object) -> NominationKind:
     for kind, _label in kinds.items():
         if value == kind.value:
             return kind
-    allowed = "、".join(f"{label}（{kind.value}）" for kind, label in kinds.items())
-    raise RuleError(f"{COMMITTEE_LABELS[body_kind]}选举不接受提名方式 {value!r}，可选：{allowed}")
+    allowed = pgettext("list separator", "、").join(
+        pgettext("a label and its key", "%(label)s（%(key)s）")
+        % {"label": label, "key": kind.value}
+        for kind, label in kinds.items()
+    )
+    raise RuleError(
+        _("%(committee)s选举不接受提名方式 %(value)s，可选：%(allowed)s")
+        % {"committee": COMMITTEE_LABELS[body_kind], "value": repr(value), "allowed": allowed}
+    )
 
 
 def seats_left(seats: int, elected: int) -> int:

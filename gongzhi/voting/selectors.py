@@ -13,6 +13,8 @@ from fractions import Fraction
 from math import ceil
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.places.permissions import compounds_visible_to
 from gongzhi.voting import ledger, rules
@@ -251,7 +253,10 @@ def find_receipt(assembly: Assembly, code: str) -> ReceiptMatch | None:
             ballot.approvals.select_related("candidate__person").order_by("candidate__number")
         )
         choice = ledger.approval_choice(a.candidate.number for a in chosen)
-        label = "、".join(str(a.candidate) for a in chosen) or "未选任何候选人"
+        label = pgettext("list separator", "、").join(str(a.candidate) for a in chosen) or _(
+            "未选任何候选人"
+        )
+
     else:
         choice = ballot.choice
         label = rules.CHOICE_LABELS[rules.Choice(choice)]

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.people.models import Person
@@ -65,7 +66,7 @@ class VotingPolicy(models.Model):
         verbose_name_plural = _("表决规则设置")
 
     def __str__(self) -> str:
-        return f"{self.compound} · 表决规则"
+        return gettext("%(compound)s · 表决规则") % {"compound": self.compound}
 
     @property
     def rules_policy(self) -> rules.Policy:
@@ -246,10 +247,10 @@ class RollEntry(models.Model):
     @property
     def voter_label(self) -> str:
         if self.is_developer:
-            return "开发建设单位"
+            return gettext("开发建设单位")
         if self.person_id:
             return self.person.name
-        return "待确定表决人"
+        return gettext("待确定表决人")
 
     @property
     def totals(self) -> rules.Totals:

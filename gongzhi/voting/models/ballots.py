@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.people.models import Person
@@ -61,7 +62,10 @@ class Proxy(models.Model):
         indexes = [models.Index(fields=["assembly", "holder"], name="proxy_assembly_holder")]
 
     def __str__(self) -> str:
-        return f"{self.holder} 代理 {self.principal.voter_label}"
+        return gettext("%(holder)s 代理 %(principal)s") % {
+            "holder": self.holder,
+            "principal": self.principal.voter_label,
+        }
 
 
 class PaperSheet(models.Model):

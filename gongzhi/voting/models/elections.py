@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies.models import Body
@@ -161,7 +162,9 @@ class Candidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number or '-'}号 {self.person.name}" if self.number else self.person.name
+        if not self.number:
+            return self.person.name
+        return gettext("%(number)s号 %(name)s") % {"number": self.number, "name": self.person.name}
 
     @property
     def nomination_label(self) -> str:

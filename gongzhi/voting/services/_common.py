@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.voting import rules
 from gongzhi.voting.models import Assembly, Election
@@ -44,22 +45,22 @@ def rule_checked(fn, *args, field: str | None = None, **kwargs):
 def validate_scan(upload: File | None, field: str, what: str) -> None:
     """A scan or photo of a signed document: PDF, PNG or JPG, by name and content, ≤ 5 MB."""
     if upload is None:
-        refuse(f"请上传{what}（PDF、PNG 或 JPG）。", field)
+        refuse(_("请上传%(what)s（PDF、PNG 或 JPG）。") % {"what": what}, field)
     name = (upload.name or "").lower()
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     magic = SCAN_TYPES.get(suffix)
     if magic is None:
-        refuse(f"{what}只能是 PDF、PNG 或 JPG 文件。", field)
+        refuse(_("%(what)s只能是 PDF、PNG 或 JPG 文件。") % {"what": what}, field)
     size = upload.size
     if size is not None and size > SCAN_MAX_BYTES:
-        refuse(f"{what}不能超过 5 MB。", field)
+        refuse(_("%(what)s不能超过 5 MB。") % {"what": what}, field)
     if size == 0:
-        refuse(f"{what}是空文件。", field)
+        refuse(_("%(what)s是空文件。") % {"what": what}, field)
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if not head.startswith(magic):
-        refuse(f"{what}的内容与文件类型不符。", field)
+        refuse(_("%(what)s的内容与文件类型不符。") % {"what": what}, field)
 
 
 def move_assembly(assembly: Assembly, target: rules.AssemblyState) -> None:
@@ -103,7 +104,8 @@ def share_lock_state(assembly_id: int) -> str:
         )
         row = cursor.fetchone()
     if row is None:
-        refuse("会议不存在。")
+        refuse(_("会议不存在。"))
+
     return row[0]
 
 

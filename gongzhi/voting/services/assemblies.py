@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -36,7 +38,7 @@ POLICY_FIELDS = [
     "objection_days",
     "joint_nomination_min",
 ]
-MANAGE_MESSAGE = "只有社区工作人员或业委会主任可以组织业主大会表决。"
+MANAGE_MESSAGE = gettext_lazy("只有社区工作人员或业委会主任可以组织业主大会表决。")
 
 
 def policy_for(compound: Compound) -> VotingPolicy:
@@ -54,7 +56,10 @@ def policy_update(*, actor, compound: Compound, **fields) -> VotingPolicy:
     _ensure_manage(actor, compound)
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
-        refuse(f"未知的设置项：{'、'.join(sorted(unknown))}")
+        refuse(
+            _("未知的设置项：%(names)s")
+            % {"names": pgettext("list separator", "、").join(sorted(unknown))}
+        )
     policy = VotingPolicy.objects.select_for_update().filter(compound=compound).first()
     created = policy is None
     policy = policy or VotingPolicy(compound=compound)
@@ -77,9 +82,9 @@ def policy_update(*, actor, compound: Compound, **fields) -> VotingPolicy:
 
 def _check_times(opens_at: dt.datetime, closes_at: dt.datetime) -> None:
     if opens_at is None or closes_at is None:
-        refuse("请填写投票开始和截止时间。")
+        refuse(_("请填写投票开始和截止时间。"))
     if closes_at <= opens_at:
-        refuse("投票截止时间必须晚于开始时间。", "closes_at")
+        refuse(_("投票截止时间必须晚于开始时间。"), "closes_at")
 
 
 @transaction.atomic
@@ -96,7 +101,7 @@ def assembly_create(
     _ensure_manage(actor, compound)
     title = (title or "").strip()
     if not title:
-        refuse("请填写会议名称。", "title")
+        refuse(_("请填写会议名称。"), "title")
     _check_times(opens_at, closes_at)
     assembly = Assembly.objects.create(
         compound=compound,
@@ -130,12 +135,12 @@ def assembly_update(
     _ensure_manage(actor, assembly.compound)
     assembly = lock_assembly(assembly)
     if assembly.state not in (S.DRAFT, S.ROLL_PUBLISHED):
-        refuse("表决已开始，不能再修改会议名称和时间。")
+        refuse(_("表决已开始，不能再修改会议名称和时间。"))
     fields = ["title", "description", "opens_at", "closes_at"]
     before = snapshot(assembly, fields)
     if title is not None:
         if not title.strip():
-            refuse("请填写会议名称。", "title")
+            refuse(_("请填写会议名称。"), "title")
         assembly.title = title.strip()[:200]
     if description is not None:
         assembly.description = description
@@ -170,16 +175,16 @@ def question_add(
     _ensure_manage(actor, assembly.compound)
     assembly = lock_assembly(assembly)
     if assembly.state != S.DRAFT:
-        refuse("名册公示后议题不能再增减。")
+        refuse(_("名册公示后议题不能再增减。"))
     matter = rule_checked(rules.parse_matter, matter, field="matter")
     title = (title or "").strip()
     if not title:
-        refuse("请填写议题。", "title")
+        refuse(_("请填写议题。"), "title")
     if seats is not None:
         if election is None:
-            refuse("选举议题请在换届选举中发起（先提名、资格审查、公示候选人）。", "seats")
+            refuse(_("选举议题请在换届选举中发起（先提名、资格审查、公示候选人）。"), "seats")
         if matter is not rules.Matter.ELECT_COMMITTEE:
-            refuse("只有选举业主委员会的议题才有应选人数。", "seats")
+            refuse(_("只有选举业主委员会的议题才有应选人数。"), "seats")
     position = (assembly.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     question = Question.objects.create(
         assembly=assembly,
@@ -211,9 +216,9 @@ def question_remove(*, actor, question: Question) -> None:
     _ensure_manage(actor, assembly.compound)
     assembly = lock_assembly(assembly)
     if assembly.state != S.DRAFT:
-        refuse("名册公示后议题不能再增减。")
+        refuse(_("名册公示后议题不能再增减。"))
     if question.election_id:
-        refuse("选举议题随选举产生，不能单独删除。")
+        refuse(_("选举议题随选举产生，不能单独删除。"))
     before = snapshot(question, ["assembly", "position", "title", "matter"])
     pk = question.pk
     question.delete()
@@ -238,16 +243,23 @@ def assembly_publish_roll(
     assembly = lock_assembly(assembly)
     move_assembly(assembly, S.ROLL_PUBLISHED)
     if not assembly.questions.exists():
-        refuse("请先添加至少一项议题。")
+        refuse(_("请先添加至少一项议题。"))
     policy = policy_for(assembly.compound)
     days = objection_days if objection_days is not None else policy.objection_days
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
-        refuse("名册公示天数应为 1 至 60 天。", "objection_days")
+        refuse(_("名册公示天数应为 1 至 60 天。"), "objection_days")
     objections_until = now + dt.timedelta(days=days)
     if objections_until > assembly.opens_at:
         refuse(
-            f"名册须公示 {days} 天（至 {fmt_time(objections_until)}），"
-            f"投票开始时间（{fmt_time(assembly.opens_at)}）应在公示期满之后，请先修改投票时间。"
+            _(
+                "名册须公示 %(days)s 天（至 %(until)s），"
+                "投票开始时间（%(opens)s）应在公示期满之后，请先修改投票时间。"
+            )
+            % {
+                "days": days,
+                "until": fmt_time(objections_until),
+                "opens": fmt_time(assembly.opens_at),
+            }
         )
     assembly.count_parking_area = policy.count_parking_area
     assembly.proxy_limit = policy.proxy_limit
@@ -255,7 +267,7 @@ def assembly_publish_roll(
     assembly.named_ballots = policy.named_ballots
     heads = roll_builder.draw_roll(assembly)
     if heads == 0:
-        refuse("本小区没有可计入表决的房屋，无法生成业主名册。")
+        refuse(_("本小区没有可计入表决的房屋，无法生成业主名册。"))
     assembly.state = S.ROLL_PUBLISHED
     assembly.roll_drawn_at = now
     assembly.objections_until = objections_until
@@ -281,13 +293,20 @@ def assembly_publish_roll(
     notice_post(
         actor=actor,
         compound=assembly.compound,
-        title=f"{assembly.title}：业主名册公示",
-        body=(
-            f"本次表决的业主名册已生成：共 {total.heads} 人，专有部分面积 "
-            f"{rules.format_area(total.area)} ㎡。公示期至 {fmt_time(objections_until)}。\n"
+        title=_("%(title)s：业主名册公示") % {"title": assembly.title},
+        body=_(
+            "本次表决的业主名册已生成：共 %(heads)s 人，专有部分面积 "
+            "%(area)s ㎡。公示期至 %(until)s。\n"
             "业主可登录平台查看本人的登记（房屋、面积、人数）；如有异议，请在公示期内向社区或业委会提出。\n"
-            f"投票时间：{fmt_time(assembly.opens_at)} 至 {fmt_time(assembly.closes_at)}。"
-        ),
+            "投票时间：%(opens)s 至 %(closes)s。"
+        )
+        % {
+            "heads": total.heads,
+            "area": rules.format_area(total.area),
+            "until": fmt_time(objections_until),
+            "opens": fmt_time(assembly.opens_at),
+            "closes": fmt_time(assembly.closes_at),
+        },
         kind=NoticeKind.ROLL,
         related=assembly,
     )
@@ -298,7 +317,7 @@ def _parse_area(value) -> Decimal:
     try:
         text = value if isinstance(value, str) else format(Decimal(value), "f")
     except (InvalidOperation, TypeError, ValueError):
-        refuse("面积格式无效。", "area")
+        refuse(_("面积格式无效。"), "area")
     return rule_checked(rules.parse_area, text, field="area")
 
 
@@ -322,12 +341,12 @@ def roll_entry_correct(
     now = moment(now)
     assembly = lock_assembly(entry.assembly)
     if assembly.state != S.ROLL_PUBLISHED:
-        refuse("只有在名册公示期间才能更正名册。")
+        refuse(_("只有在名册公示期间才能更正名册。"))
     reason = (reason or "").strip()
     if not reason:
-        refuse("请填写更正原因（如业主异议的内容）。", "reason")
+        refuse(_("请填写更正原因（如业主异议的内容）。"), "reason")
     if person is None and area is None:
-        refuse("请填写要更正的表决人或面积。")
+        refuse(_("请填写要更正的表决人或面积。"))
     entry = RollEntry.objects.select_for_update().get(pk=entry.pk)
     fields = ["voter_key", "person", "is_developer", "room_ids", "rooms_label", "area", "note"]
     before = snapshot(entry, fields)
@@ -336,7 +355,7 @@ def roll_entry_correct(
         entry.area = _parse_area(area)
     if person is not None and person.pk != entry.person_id:
         if entry.is_developer:
-            refuse("开发建设单位的房屋合计为一人，不能指定为个人表决。", "person")
+            refuse(_("开发建设单位的房屋合计为一人，不能指定为个人表决。"), "person")
         other = (
             RollEntry.objects.select_for_update()
             .filter(assembly=assembly, person=person)
@@ -355,7 +374,7 @@ def roll_entry_correct(
             other.corrected_at = now
             other.note = reason[:200]
             if entry.ballots.exists() or entry.proxies.exists():
-                refuse("该登记已有选票或委托，不能合并。")
+                refuse(_("该登记已有选票或委托，不能合并。"))
             entry.delete()
             other.save()
             audit.record(
@@ -391,9 +410,13 @@ def assembly_open(*, actor, assembly: Assembly, now: dt.datetime | None = None) 
     assembly = lock_assembly(assembly)
     move_assembly(assembly, S.OPEN)
     if assembly.objections_until and now < assembly.objections_until:
-        refuse(f"名册公示期至 {fmt_time(assembly.objections_until)} 结束，公示期满后才能开始表决。")
+        refuse(
+            _("名册公示期至 %(until)s 结束，公示期满后才能开始表决。")
+            % {"until": fmt_time(assembly.objections_until)}
+        )
     if now >= assembly.closes_at:
-        refuse("投票截止时间已过，请先修改投票时间。")
+        refuse(_("投票截止时间已过，请先修改投票时间。"))
+
     assembly.state = S.OPEN
     assembly.opened_at = now
     assembly.save(update_fields=["state", "opened_at"])

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
@@ -59,12 +61,13 @@ def _ensure_accepting(assembly: Assembly, now: dt.datetime, *, paper: bool = Fal
     state = share_lock_state(assembly.pk)
     if state != S.OPEN:
         refuse(
-            f"本次表决当前为“{rules.ASSEMBLY_STATE_LABELS[rules.AssemblyState(state)]}”，不接受投票。"
+            _("本次表决当前为“%(state)s”，不接受投票。")
+            % {"state": rules.ASSEMBLY_STATE_LABELS[rules.AssemblyState(state)]}
         )
     if now < assembly.opens_at:
-        refuse(f"投票尚未开始（开始时间 {fmt_time(assembly.opens_at)}）。")
+        refuse(_("投票尚未开始（开始时间 %(opens)s）。") % {"opens": fmt_time(assembly.opens_at)})
     if now >= assembly.closes_at and not paper:
-        refuse(f"投票已于 {fmt_time(assembly.closes_at)} 截止。")
+        refuse(_("投票已于 %(closes)s 截止。") % {"closes": fmt_time(assembly.closes_at)})
 
 
 def _clean_answer(question: Question, answer: Answer, *, paper: bool) -> tuple[str, list]:
@@ -74,26 +77,36 @@ def _clean_answer(question: Question, answer: Answer, *, paper: bool) -> tuple[s
         return rules.Choice.SPOILT.value, []
     if not question.is_election:
         if not isinstance(answer, str) or answer not in {c.value for c in allowed}:
-            labels = "、".join(rules.CHOICE_LABELS[c] for c in rules.Choice if c in allowed)
-            refuse(f"第 {question.position} 项议题请选择：{labels}。", "choice")
+            labels = pgettext("list separator", "、").join(
+                str(rules.CHOICE_LABELS[c]) for c in rules.Choice if c in allowed
+            )
+            refuse(
+                _("第 %(n)s 项议题请选择：%(labels)s。")
+                % {"n": question.position, "labels": labels},
+                "choice",
+            )
         return answer, []
     if isinstance(answer, str) or answer is None or not isinstance(answer, Iterable):
-        refuse(f"第 {question.position} 项是选举，请选择候选人（可不选）。", "candidates")
+        refuse(
+            _("第 %(n)s 项是选举，请选择候选人（可不选）。") % {"n": question.position},
+            "candidates",
+        )
     try:
         ids = [int(x) for x in answer]
     except (TypeError, ValueError):
-        refuse(f"第 {question.position} 项的候选人编号无效。", "candidates")
+        refuse(_("第 %(n)s 项的候选人编号无效。") % {"n": question.position}, "candidates")
     if len(set(ids)) != len(ids):
-        refuse(f"第 {question.position} 项重复选择了同一候选人。", "candidates")
+        refuse(_("第 %(n)s 项重复选择了同一候选人。") % {"n": question.position}, "candidates")
     if len(ids) > question.seats:
         refuse(
-            f"第 {question.position} 项最多选 {question.seats} 人，您选了 {len(ids)} 人。",
+            _("第 %(n)s 项最多选 %(seats)s 人，您选了 %(chosen)s 人。")
+            % {"n": question.position, "seats": question.seats, "chosen": len(ids)},
             "candidates",
         )
     by_id = {c.pk: c for c in question.candidates.all()}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        refuse(f"第 {question.position} 项的候选人不在候选人名单中。", "candidates")
+        refuse(_("第 %(n)s 项的候选人不在候选人名单中。") % {"n": question.position}, "candidates")
     return "", [by_id[i] for i in ids]
 
 
@@ -135,7 +148,8 @@ def _store(
         except IntegrityError:
             if Ballot.objects.filter(question=question, roll_entry=entry).exists():
                 raise DuplicateBallot(
-                    f"{entry.voter_label}已就第 {question.position} 项议题投票，不能重复投票。"
+                    _("%(voter)s已就第 %(n)s 项议题投票，不能重复投票。")
+                    % {"voter": entry.voter_label, "n": question.position}
                 ) from None
     raise IntegrityError("could not draw a unique receipt")  # pragma: no cover
 
@@ -167,11 +181,13 @@ def _change(actor, existing: Ballot, choice: str, candidates: list, now: dt.date
     assembly = existing.question.assembly
     if not assembly.allow_vote_change:
         raise DuplicateBallot(
-            f"您已就第 {existing.question.position} 项议题投票；本小区议事规则规定投票后不能更改。"
+            _("您已就第 %(n)s 项议题投票；本小区议事规则规定投票后不能更改。")
+            % {"n": existing.question.position}
         )
     if existing.channel == Channel.PAPER or existing.cast_by_id != getattr(actor, "pk", None):
         raise DuplicateBallot(
-            f"{existing.roll_entry.voter_label}已就该议题投票（非本人网上提交），不能更改。"
+            _("%(voter)s已就该议题投票（非本人网上提交），不能更改。")
+            % {"voter": existing.roll_entry.voter_label}
         )
     before = {"receipt": existing.receipt}
     if assembly.named_ballots:
@@ -193,11 +209,11 @@ def _change(actor, existing: Ballot, choice: str, candidates: list, now: dt.date
 def _voter_entry(actor, assembly: Assembly, proxy: Proxy | None) -> tuple[RollEntry, str]:
     if proxy is not None:
         if proxy.assembly_id != assembly.pk or not permissions.can_vote_as_proxy(actor, proxy):
-            raise PermissionDenied("您不是该委托的受托人。")
+            raise PermissionDenied(_("您不是该委托的受托人。"))
         return proxy.principal, Channel.PROXY
     entry = permissions.roll_entry_of(actor, assembly)
     if entry is None:
-        raise PermissionDenied("您不在本次表决的业主名册上，不能投票。")
+        raise PermissionDenied(_("您不在本次表决的业主名册上，不能投票。"))
     return entry, Channel.ONLINE
 
 
@@ -214,15 +230,15 @@ def ballots_cast(
     at once: all or nothing."""
     now = moment(now)
     if not permissions.can_view_assembly(actor, assembly) and proxy is None:
-        raise PermissionDenied("您不能参加本小区的表决。")
+        raise PermissionDenied(_("您不能参加本小区的表决。"))
     entry, channel = _voter_entry(actor, assembly, proxy)
     _ensure_accepting(assembly, now)
     if not answers:
-        refuse("请至少对一项议题作出选择。")
+        refuse(_("请至少对一项议题作出选择。"))
     ballots = []
     for question, answer in sorted(answers.items(), key=lambda qa: qa[0].position):
         if question.assembly_id != assembly.pk:
-            refuse("议题不属于本次会议。")
+            refuse(_("议题不属于本次会议。"))
         choice, candidates = _clean_answer(question, answer, paper=False)
         try:
             ballot = _store(
@@ -232,8 +248,8 @@ def ballots_cast(
         except DuplicateBallot:
             if not assembly.allow_vote_change:
                 raise DuplicateBallot(
-                    f"{entry.voter_label}已就第 {question.position} 项议题投票；"
-                    "本小区议事规则规定投票后不能更改。"
+                    _("%(voter)s已就第 %(n)s 项议题投票；本小区议事规则规定投票后不能更改。")
+                    % {"voter": entry.voter_label, "n": question.position}
                 ) from None
             existing = (
                 Ballot.objects.select_for_update(of=("self",))
@@ -285,28 +301,30 @@ def proxy_register(
     now = moment(now)
     ensure(
         permissions.can_register_proxy(actor, assembly, holder.pk),
-        "只能登记本人受托的委托，或由负责表决的工作人员登记。",
+        _("只能登记本人受托的委托，或由负责表决的工作人员登记。"),
     )
     state = share_lock_state(assembly.pk)
     if state not in (S.ROLL_PUBLISHED, S.OPEN) or now >= assembly.closes_at:
-        refuse("只能在名册公示后、投票截止前登记委托。")
+        refuse(_("只能在名册公示后、投票截止前登记委托。"))
     if principal.assembly_id != assembly.pk:
-        refuse("委托人不在本次表决的名册上。", "principal")
+        refuse(_("委托人不在本次表决的名册上。"), "principal")
     if principal.person_id == holder.pk:
-        refuse("不能委托给本人。", "holder")
+        refuse(_("不能委托给本人。"), "holder")
     if principal.person_id is None and not principal.is_developer:
-        refuse("该房屋尚未确定表决人，请先更正名册。", "principal")
-    validate_scan(authorisation, "authorisation", "授权委托书")
+        refuse(_("该房屋尚未确定表决人，请先更正名册。"), "principal")
+    validate_scan(authorisation, "authorisation", _("授权委托书"))
     Person.objects.select_for_update().filter(pk=holder.pk).first()  # one registration at a time
     held = Proxy.objects.filter(assembly=assembly, holder=holder).count()
     if held >= assembly.proxy_limit:
         refuse(
-            f"本小区议事规则规定每人最多受托代理 {assembly.proxy_limit} 位业主，"
-            f"{holder.name} 已代理 {held} 位。",
+            _(
+                "本小区议事规则规定每人最多受托代理 %(limit)s 位业主，%(holder)s 已代理 %(held)s 位。"
+            )
+            % {"limit": assembly.proxy_limit, "holder": holder.name, "held": held},
             "holder",
         )
     if Proxy.objects.filter(assembly=assembly, principal=principal).exists():
-        refuse(f"{principal.voter_label}已有委托代理人。", "principal")
+        refuse(_("%(voter)s已有委托代理人。") % {"voter": principal.voter_label}, "principal")
     proxy = Proxy(
         assembly=assembly,
         principal=principal,
@@ -348,20 +366,20 @@ def paper_sheet_enter(
     now = moment(now)
     ensure(
         actor is not None and permissions.can_enter_paper(actor, assembly),
-        "只有负责表决的工作人员可以录入纸质表决票。",
+        _("只有负责表决的工作人员可以录入纸质表决票。"),
     )
     _ensure_accepting(assembly, now, paper=True)
     if entry.assembly_id != assembly.pk:
-        refuse("表决人不在本次表决的名册上。", "entry")
+        refuse(_("表决人不在本次表决的名册上。"), "entry")
     if entry.person_id is None and not entry.is_developer:
-        refuse("该房屋尚未确定表决人，纸质票无法录入。", "entry")
+        refuse(_("该房屋尚未确定表决人，纸质票无法录入。"), "entry")
     if not answers:
-        refuse("请至少录入一项议题的选择。")
-    validate_scan(scan, "scan", "表决票扫描件")
+        refuse(_("请至少录入一项议题的选择。"))
+    validate_scan(scan, "scan", _("表决票扫描件"))
     cleaned = []
     for question, answer in sorted(answers.items(), key=lambda qa: qa[0].position):
         if question.assembly_id != assembly.pk:
-            refuse("议题不属于本次会议。")
+            refuse(_("议题不属于本次会议。"))
         cleaned.append((question, *_clean_answer(question, answer, paper=True)))
     sheet = PaperSheet(assembly=assembly, roll_entry=entry, entered_by=actor, entered_at=now)
     sheet.scan.save(scan.name.rsplit("/", 1)[-1], scan, save=False)
@@ -402,7 +420,10 @@ def _lock_sheet(sheet: PaperSheet) -> PaperSheet:
         .get(pk=sheet.pk)
     )
     if sheet.status != SheetStatus.PENDING:
-        refuse(f"该纸质表决票已{sheet.get_status_display()}。")
+        if sheet.status == SheetStatus.CONFIRMED:
+            refuse(_("该纸质表决票已复核。"))
+        refuse(_("该纸质表决票已退回。"))
+
     return sheet
 
 
@@ -412,11 +433,11 @@ def paper_sheet_confirm(*, actor, sheet: PaperSheet, now: dt.datetime | None = N
     now = moment(now)
     ensure(
         actor is not None and permissions.can_enter_paper(actor, sheet.assembly),
-        "只有负责表决的工作人员可以复核纸质表决票。",
+        _("只有负责表决的工作人员可以复核纸质表决票。"),
     )
     sheet = _lock_sheet(sheet)
     if sheet.entered_by_id == actor.pk:
-        raise PermissionDenied("录入人不能复核自己录入的表决票，须由另一名工作人员复核。")
+        raise PermissionDenied(_("录入人不能复核自己录入的表决票，须由另一名工作人员复核。"))
     _ensure_accepting(sheet.assembly, now, paper=True)
     sheet.status = SheetStatus.CONFIRMED
     sheet.confirmed_by = actor
@@ -442,15 +463,16 @@ def paper_sheet_reject(
     removed, so the voter's ballot can be entered again. The sheet stays, with the reason."""
     ensure(
         actor is not None and permissions.can_enter_paper(actor, sheet.assembly),
-        "只有负责表决的工作人员可以退回纸质表决票。",
+        _("只有负责表决的工作人员可以退回纸质表决票。"),
     )
     reason = (reason or "").strip()
     if not reason:
-        refuse("请填写退回原因。", "reason")
+        refuse(_("请填写退回原因。"), "reason")
     sheet = _lock_sheet(sheet)
     state = share_lock_state(sheet.assembly_id)
     if state != S.OPEN:
-        refuse("表决已结束，不能再退回纸质表决票。")
+        refuse(_("表决已结束，不能再退回纸质表决票。"))
+
     removed = [(b.question.position, b.receipt) for b in sheet.ballots.select_related("question")]
     sheet.ballots.all().delete()
     sheet.status = SheetStatus.REJECTED

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
@@ -31,7 +33,7 @@ from gongzhi.voting.services._common import (
 
 E = rules.ElectionState
 N = rules.NominationKind
-MANAGE_MESSAGE = "只有社区工作人员或业委会主任可以组织换届选举。"
+MANAGE_MESSAGE = gettext_lazy("只有社区工作人员或业委会主任可以组织换届选举。")
 CANDIDATE_FIELDS = ["status", "ineligible_reason", "is_party_member", "number"]
 
 
@@ -64,8 +66,9 @@ def _may_stand(person_ids: Iterable[int], election: Election) -> set[int]:
     return set(Person.objects.filter(q, pk__in=list(person_ids)).values_list("pk", flat=True))
 
 
-def _who(election: Election) -> str:
-    return "本小区业主" if election.committee_kind == "owners_committee" else "本小区业主或居民"
+def _owners_only(election: Election) -> bool:
+    """Only owners may stand and nominate (an owners' committee); else residents too."""
+    return election.committee_kind == "owners_committee"
 
 
 def seats_to_fill(election: Election) -> int:
@@ -83,7 +86,7 @@ def election_create(
     rule_checked(rules.validate_term_years, term_years, field="term_years")
     title = (title or "").strip()
     if not title:
-        refuse("请填写选举名称。", "title")
+        refuse(_("请填写选举名称。"), "title")
     election = Election.objects.create(
         compound=compound,
         committee_kind=committee_kind,
@@ -126,36 +129,44 @@ def candidate_nominate(
     election = _lock(election)
     nomination = rule_checked(rules.parse_nomination, election.committee_kind, kind, field="kind")
     if election.state != E.NOMINATING:
-        refuse(f"选举当前为“{rules.ELECTION_STATE_LABELS[E(election.state)]}”，不接受提名。")
+        refuse(
+            _("选举当前为“%(state)s”，不接受提名。")
+            % {"state": rules.ELECTION_STATE_LABELS[E(election.state)]}
+        )
     nominator_ids = {p.pk for p in nominators}
     recommended_by = None
     if nomination is N.SELF:
         ensure(
             actor is None or permissions.can_nominate_self(actor, election, person.pk),
-            "只能自荐本人；代他人登记自荐表须由负责选举的工作人员办理。",
+            _("只能自荐本人；代他人登记自荐表须由负责选举的工作人员办理。"),
         )
     elif nomination in (N.JOINT, N.RESIDENTS):
         ensure(
             actor is None or permissions.can_nominate_jointly(actor, election, nominator_ids),
-            "联名推荐须由推荐人之一提交，或由负责选举的工作人员登记。",
+            _("联名推荐须由推荐人之一提交，或由负责选举的工作人员登记。"),
         )
         minimum = policy_for(election.compound).joint_nomination_min
         nominator_ids.discard(person.pk)
         if len(nominator_ids) < minimum:
             refuse(
-                f"联名推荐须至少 {minimum} 人（不含被推荐人），现有 {len(nominator_ids)} 人。",
+                _("联名推荐须至少 %(minimum)s 人（不含被推荐人），现有 %(count)s 人。")
+                % {"minimum": minimum, "count": len(nominator_ids)},
                 "nominators",
             )
         outsiders = nominator_ids - _may_stand(nominator_ids, election)
         if outsiders:
-            names = "、".join(
+            names = pgettext("list separator", "、").join(
                 Person.objects.filter(pk__in=outsiders).values_list("name", flat=True)
             )
-            refuse(f"推荐人须为{_who(election)}：{names} 不是。", "nominators")
+            if _owners_only(election):
+                message = _("推荐人须为本小区业主：%(names)s 不是。")
+            else:
+                message = _("推荐人须为本小区业主或居民：%(names)s 不是。")
+            refuse(message % {"names": names}, "nominators")
     elif nomination is N.PARTY_BRANCH:
         ensure(
             actor is None or permissions.is_branch_lead(actor, election.compound),
-            "党组织推荐须由小区党支部书记或副书记提交。",
+            _("党组织推荐须由小区党支部书记或副书记提交。"),
         )
         recommended_by = Body.objects.filter(
             kind=BodyKind.COMPOUND_PARTY_BRANCH,
@@ -163,9 +174,9 @@ def candidate_nominate(
             dissolved_on__isnull=True,
         ).first()
         if recommended_by is None:
-            refuse("本小区尚未成立党支部，不能以党组织名义推荐。")
+            refuse(_("本小区尚未成立党支部，不能以党组织名义推荐。"))
     if Candidate.objects.filter(election=election, person=person).exists():
-        refuse(f"{person.name} 已被提名。", "person")
+        refuse(_("%(name)s 已被提名。") % {"name": person.name}, "person")
     candidate = Candidate.objects.create(
         election=election,
         person=person,
@@ -204,22 +215,26 @@ def candidate_check(
     now = moment(now)
     election = _lock(election)
     if election.state not in (E.NOMINATING, E.SLATE_PUBLISHED):
-        refuse("投票开始后不能再审查候选人资格。")
+        refuse(_("投票开始后不能再审查候选人资格。"))
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status == CandidateStatus.ELECTED:
-        refuse("已当选的委员不能再审查。")
+        refuse(_("已当选的委员不能再审查。"))
     before = snapshot(candidate, CANDIDATE_FIELDS)
     reason = (reason or "").strip()
     if eligible:
         if election.state == E.SLATE_PUBLISHED:
-            refuse("候选人公示期间只能受理异议、取消资格；增补候选人请退回提名阶段。")
+            refuse(_("候选人公示期间只能受理异议、取消资格；增补候选人请退回提名阶段。"))
         if candidate.person_id not in _may_stand([candidate.person_id], election):
-            refuse(f"{candidate.person.name} 不是{_who(election)}，不具备候选人资格。")
+            if _owners_only(election):
+                message = _("%(name)s 不是本小区业主，不具备候选人资格。")
+            else:
+                message = _("%(name)s 不是本小区业主或居民，不具备候选人资格。")
+            refuse(message % {"name": candidate.person.name})
         candidate.status = CandidateStatus.ELIGIBLE
         candidate.ineligible_reason = ""
     else:
         if not reason:
-            refuse("请填写资格不合格的原因。", "reason")
+            refuse(_("请填写资格不合格的原因。"), "reason")
         candidate.status = CandidateStatus.INELIGIBLE
         candidate.ineligible_reason = reason[:200]
         candidate.number = None if election.state == E.NOMINATING else candidate.number
@@ -251,7 +266,7 @@ def election_publish_slate(
     move_election(election, E.SLATE_PUBLISHED)
     unchecked = election.candidates.filter(status=CandidateStatus.NOMINATED).count()
     if unchecked:
-        refuse(f"尚有 {unchecked} 名被提名人未经资格审查。")
+        refuse(_("尚有 %(n)s 名被提名人未经资格审查。") % {"n": unchecked})
     slate = list(
         election.candidates.filter(status=CandidateStatus.ELIGIBLE)
         .select_related("person")
@@ -259,14 +274,17 @@ def election_publish_slate(
     )
     needed = seats_to_fill(election)
     if len(slate) < needed:
-        refuse(f"合格候选人 {len(slate)} 名，少于应选人数 {needed} 名，请继续提名。")
+        refuse(
+            _("合格候选人 %(eligible)s 名，少于应选人数 %(seats)s 名，请继续提名。")
+            % {"eligible": len(slate), "seats": needed}
+        )
     days = (
         objection_days
         if objection_days is not None
         else policy_for(election.compound).objection_days
     )
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
-        refuse("候选人公示天数应为 1 至 60 天。", "objection_days")
+        refuse(_("候选人公示天数应为 1 至 60 天。"), "objection_days")
     election.candidates.exclude(status=CandidateStatus.ELECTED).update(number=None)
     for number, candidate in enumerate(slate, start=1):
         candidate.number = number
@@ -283,19 +301,30 @@ def election_publish_slate(
         place_path=election.compound.path,
     )
     lines = [
-        f"{c.number}号 {c.person.name}（{c.nomination_label}{'，党员' if c.is_party_member else ''}）"
+        (
+            _("%(number)s号 %(name)s（%(nomination)s，党员）")
+            if c.is_party_member
+            else _("%(number)s号 %(name)s（%(nomination)s）")
+        )
+        % {"number": c.number, "name": c.person.name, "nomination": c.nomination_label}
         for c in slate
     ]
     notice_post(
         actor=actor,
         compound=election.compound,
-        title=f"{election.title}：候选人名单公示",
-        body=(
-            f"经提名和资格审查，{election.committee_label}候选人 {len(slate)} 名，应选 {needed} 名：\n"
-            + "\n".join(lines)
-            + f"\n公示期至 {fmt_time(election.objections_until)}。对候选人资格有异议的，"
-            "请在公示期内向社区或选举工作组提出。"
-        ),
+        title=_("%(title)s：候选人名单公示") % {"title": election.title},
+        body=_(
+            "经提名和资格审查，%(committee)s候选人 %(count)s 名，应选 %(seats)s 名：\n"
+            "%(candidates)s\n"
+            "公示期至 %(until)s。对候选人资格有异议的，请在公示期内向社区或选举工作组提出。"
+        )
+        % {
+            "committee": election.committee_label,
+            "count": len(slate),
+            "seats": needed,
+            "candidates": "\n".join(lines),
+            "until": fmt_time(election.objections_until),
+        },
         kind=NoticeKind.SLATE,
         related=election,
     )
@@ -315,9 +344,12 @@ def election_start_ballot(
     election = _lock(election)
     move_election(election, E.BALLOTING)
     if election.objections_until and now < election.objections_until:
-        refuse(f"候选人公示期至 {fmt_time(election.objections_until)} 结束，期满后才能投票。")
+        refuse(
+            _("候选人公示期至 %(until)s 结束，期满后才能投票。")
+            % {"until": fmt_time(election.objections_until)}
+        )
     if assembly.compound_id != election.compound_id:
-        refuse("只能在本小区的业主大会会议上选举。", "assembly")
+        refuse(_("只能在本小区的业主大会会议上选举。"), "assembly")
     slate = list(
         election.candidates.filter(status=CandidateStatus.ELIGIBLE, number__isnull=False).order_by(
             "number"
@@ -325,7 +357,10 @@ def election_start_ballot(
     )
     seats = seats_to_fill(election)
     if len(slate) < seats:
-        refuse(f"合格候选人 {len(slate)} 名，少于应选人数 {seats} 名。")
+        refuse(
+            _("合格候选人 %(eligible)s 名，少于应选人数 %(seats)s 名。")
+            % {"eligible": len(slate), "seats": seats}
+        )
     _add_question(actor, election, assembly, slate, seats, question_add)
     election.state = E.BALLOTING
     election.save(update_fields=["state"])
@@ -345,13 +380,17 @@ def election_start_ballot(
 
 
 def _add_question(actor, election, assembly, candidates, seats, question_add, runoff=False):
-    what = "决选" if runoff else "选举"
+    if runoff:
+        title = _("决选%(committee)s委员（应选 %(seats)s 名，每票最多选 %(seats)s 名）")
+    else:
+        title = _("选举%(committee)s委员（应选 %(seats)s 名，每票最多选 %(seats)s 名）")
     return question_add(
         actor=actor,
         assembly=assembly,
-        title=f"{what}{election.committee_label}委员（应选 {seats} 名，每票最多选 {seats} 名）",
+        title=title % {"committee": election.committee_label, "seats": seats},
         matter=rules.Matter.ELECT_COMMITTEE,
-        description=f"{election.title}，第 {election.round} 轮。",
+        description=_("%(title)s，第 %(round)s 轮。")
+        % {"title": election.title, "round": election.round},
         seats=seats,
         election=election,
         candidates=candidates,
@@ -383,10 +422,13 @@ def apply_election_result(
         runoff_assembly = assembly_create(
             actor=actor,
             compound=election.compound,
-            title=f"{election.title}（第 {election.round} 轮决选）",
+            title=_("%(title)s（第 %(round)s 轮决选）")
+            % {"title": election.title, "round": election.round},
             opens_at=now + dt.timedelta(days=14),
             closes_at=now + dt.timedelta(days=14) + span,
-            description="上一轮得票完全相同的候选人超过剩余席位，另行决选。请确认投票时间后公示名册。",
+            description=_(
+                "上一轮得票完全相同的候选人超过剩余席位，另行决选。请确认投票时间后公示名册。"
+            ),
         )
         runoff = list(
             Candidate.objects.filter(pk__in=[int(pk) for pk in result.runoff]).order_by("number")
@@ -428,12 +470,13 @@ def election_file(
     move_election(election, E.FILED)
     reference = (reference or "").strip()
     if not reference:
-        refuse("请填写备案文号或回执编号。", "reference")
+        refuse(_("请填写备案文号或回执编号。"), "reference")
     if filed_with is not None and (
         filed_with.kind != BodyKind.STREET_OFFICE
         or not election.compound.path.startswith(filed_with.place_path)
     ):
-        refuse("备案机关须为本小区所在街道的街道办事处。", "filed_with")
+        refuse(_("备案机关须为本小区所在街道的街道办事处。"), "filed_with")
+
     election.state = E.FILED
     election.filed_at = moment(filed_at)
     election.filed_with = filed_with

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.capabilities import Cap
@@ -30,8 +31,10 @@ def _notify_managers(election: Election, days: int) -> None:
         notify(
             recipients=recipients,
             kind=FILING_REMINDER_KIND,
-            title=f"{election.title}：结果产生已 {days} 天，尚未备案",
-            body=f"请尽快向街道办事处备案，并在平台登记备案文号。（{election.compound.name}）",
+            title=_("%(title)s：结果产生已 %(days)s 天，尚未备案")
+            % {"title": election.title, "days": days},
+            body=_("请尽快向街道办事处备案，并在平台登记备案文号。（%(compound)s）")
+            % {"compound": election.compound.name},
             url=reverse("voting:election", args=[election.pk]),
             obj=election,
         )
@@ -64,11 +67,17 @@ def remind_unfiled_elections(now: dt.datetime) -> int:
             notice_post(
                 actor=None,
                 compound=election.compound,
-                title=f"提醒：{election.title}结果产生已 {days} 天，尚未向街道办事处备案",
-                body=(
-                    f"{election.committee_label}选举结果于 {election.counted_at:%Y-%m-%d} 产生，"
-                    f"应在 {rules.FILING_DEADLINE_DAYS} 日内向街道办事处备案。请尽快办理并在平台登记备案文号。"
-                ),
+                title=_("提醒：%(title)s结果产生已 %(days)s 天，尚未向街道办事处备案")
+                % {"title": election.title, "days": days},
+                body=_(
+                    "%(committee)s选举结果于 %(counted)s 产生，"
+                    "应在 %(deadline)s 日内向街道办事处备案。请尽快办理并在平台登记备案文号。"
+                )
+                % {
+                    "committee": election.committee_label,
+                    "counted": f"{election.counted_at:%Y-%m-%d}",
+                    "deadline": rules.FILING_DEADLINE_DAYS,
+                },
                 kind=NoticeKind.REMINDER,
                 related=election,
                 audience_cap=Cap.MANAGE_VOTES,

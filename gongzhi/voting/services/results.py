@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
@@ -31,16 +32,19 @@ def assembly_close(*, actor, assembly: Assembly, now: dt.datetime | None = None)
     results and the SHA-256 of the ballot list, and apply election results."""
     ensure(
         actor is None or permissions.can_manage_assembly(actor, assembly),
-        "只有社区工作人员或业委会主任可以结束表决。",
+        _("只有社区工作人员或业委会主任可以结束表决。"),
     )
     now = moment(now)
     assembly = lock_assembly(assembly)  # waits for ballots being cast
     move_assembly(assembly, S.CLOSED)
     if now < assembly.closes_at:
-        refuse(f"投票截止时间（{fmt_time(assembly.closes_at)}）未到，不能提前结束表决。")
+        refuse(
+            _("投票截止时间（%(closes)s）未到，不能提前结束表决。")
+            % {"closes": fmt_time(assembly.closes_at)}
+        )
     pending = PaperSheet.objects.filter(assembly=assembly, status=SheetStatus.PENDING).count()
     if pending:
-        refuse(f"尚有 {pending} 张纸质表决票待复核，请先复核或退回后再结束表决。")
+        refuse(_("尚有 %(n)s 张纸质表决票待复核，请先复核或退回后再结束表决。") % {"n": pending})
     results = selectors.tally(assembly)
     lines = selectors.ledger_lines(assembly)
     questions = list(assembly.questions.select_related("election").order_by("position"))
@@ -83,14 +87,14 @@ def assembly_publish_result(
     """Post the result notice (公示) with the printable PDF attached."""
     ensure(
         actor is None or permissions.can_manage_assembly(actor, assembly),
-        "只有社区工作人员或业委会主任可以公布表决结果。",
+        _("只有社区工作人员或业委会主任可以公布表决结果。"),
     )
     now = moment(now)
     assembly = lock_assembly(assembly)
     move_assembly(assembly, S.RESULT_PUBLISHED)
     check = selectors.check_ledger(assembly)
     if not check.matches:
-        refuse("选票数据与结束表决时的哈希不一致，不能公布结果，请核查选票是否被改动。")
+        refuse(_("选票数据与结束表决时的哈希不一致，不能公布结果，请核查选票是否被改动。"))
     from gongzhi.voting.pdf import result_pdf
     from gongzhi.voting.report import result_text
 
@@ -98,11 +102,11 @@ def assembly_publish_result(
     notice = notice_post(
         actor=actor,
         compound=assembly.compound,
-        title=f"{assembly.title}：表决结果公示",
+        title=_("%(title)s：表决结果公示") % {"title": assembly.title},
         body=result_text(assembly, verify_url),
         kind=NoticeKind.VOTE_RESULT,
         related=assembly,
-        attachment=ContentFile(pdf, name=f"表决结果-{assembly.pk}.pdf"),
+        attachment=ContentFile(pdf, name=_("表决结果-%(pk)s.pdf") % {"pk": assembly.pk}),
         pinned=True,
     )
     assembly.state = S.RESULT_PUBLISHED

@@ -13,6 +13,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.people.models import Ownership
 from gongzhi.places.models import Room, RoomUse
@@ -47,10 +49,11 @@ def _designations(rooms: QuerySet[Room]) -> QuerySet[Ownership]:
 
 
 def _label(labels: list[str]) -> str:
-    text = "、".join(labels)
+    text = pgettext("list separator", "、").join(labels)
     if len(text) <= LABEL_LIMIT:
         return text
-    return f"共 {len(labels)} 套：" + text[: LABEL_LIMIT - 20] + "…"
+    short = _("共 %(n)s 套：%(rooms)s…") % {"n": len(labels), "rooms": text[: LABEL_LIMIT - 20]}
+    return short if len(short) <= LABEL_LIMIT else short[: LABEL_LIMIT - 1] + "…"
 
 
 def draw_roll(assembly: Assembly) -> int:
@@ -90,8 +93,8 @@ def draw_roll(assembly: Assembly) -> int:
             assembly=assembly,
             voter_key=person_key(person_id),
             person_id=person_id,
-            room_ids=[room_id for room_id, _ in owner_rooms[person_id]],
-            rooms_label=_label([label for _, label in owner_rooms[person_id]]),
+            room_ids=[room_id for room_id, _label_text in owner_rooms[person_id]],
+            rooms_label=_label([label for _room_id, label in owner_rooms[person_id]]),
             area=area,
             heads=1,
         )
@@ -103,8 +106,8 @@ def draw_roll(assembly: Assembly) -> int:
                 assembly=assembly,
                 voter_key=DEVELOPER,
                 is_developer=True,
-                room_ids=[room_id for room_id, _, _ in developer_rooms],
-                rooms_label=_label([f"{b}-{n}" for _, b, n in developer_rooms]),
+                room_ids=[room_id for room_id, _b, _n in developer_rooms],
+                rooms_label=_label([f"{b}-{n}" for _room_id, b, n in developer_rooms]),
                 area=developer_area or Decimal("0.00"),
                 heads=1,
             )
@@ -118,7 +121,7 @@ def draw_roll(assembly: Assembly) -> int:
                 rooms_label=f"{building}-{name}",
                 area=area,
                 heads=1,
-                note="未登记指定表决人，请在公示期内核实更正",
+                note=_("未登记指定表决人，请在公示期内核实更正"),
             )
         )
     RollEntry.objects.bulk_create(entries, batch_size=2000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def call(request, fn, *, success: str = "", **kwargs):
@@ -25,7 +26,10 @@ def form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(
+                request,
+                _("%(label)s：%(error)s") % {"label": label, "error": error} if label else error,
+            )
 
 
 def verify_url(request, assembly) -> str:

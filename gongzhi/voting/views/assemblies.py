@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.places.permissions import get_compound_for
@@ -152,10 +153,10 @@ def question_remove(request, pk: int):
 
 
 MOVES = {
-    S.ROLL_PUBLISHED: (services.assembly_publish_roll, "名册已生成并公示。"),
-    S.OPEN: (services.assembly_open, "表决已开始。"),
-    S.CLOSED: (services.assembly_close, "表决已结束，计票完成。"),
-    S.RESULT_PUBLISHED: (services.assembly_publish_result, "表决结果已公示。"),
+    S.ROLL_PUBLISHED: (services.assembly_publish_roll, gettext_lazy("名册已生成并公示。")),
+    S.OPEN: (services.assembly_open, gettext_lazy("表决已开始。")),
+    S.CLOSED: (services.assembly_close, gettext_lazy("表决已结束，计票完成。")),
+    S.RESULT_PUBLISHED: (services.assembly_publish_result, gettext_lazy("表决结果已公示。")),
 }
 
 
@@ -169,7 +170,8 @@ def assembly_move(request, pk: int):
         return redirect("voting:assembly", pk=assembly.pk)
     fn, success = MOVES[S(target)]
     extra = {"verify_url": verify_url(request, assembly)} if target == S.RESULT_PUBLISHED else {}
-    call(request, fn, assembly=assembly, success=success, **extra)
+    call(request, fn, assembly=assembly, success=str(success), **extra)
+
     if target in (S.CLOSED, S.RESULT_PUBLISHED):
         return redirect("voting:result", pk=assembly.pk)
     return redirect("voting:assembly", pk=assembly.pk)

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongzhi.voting import permissions, selectors, services
@@ -55,8 +56,10 @@ def vote(request, pk: int):
                     request,
                     _("投票成功。请保存回执码：%(receipts)s")
                     % {
-                        "receipts": "；".join(
-                            f"第{b.question.position}项 {b.receipt}" for b in ballots
+                        "receipts": pgettext("receipt separator", "；").join(
+                            _("第%(n)s项 %(receipt)s")
+                            % {"n": b.question.position, "receipt": b.receipt}
+                            for b in ballots
                         )
                     },
                 )

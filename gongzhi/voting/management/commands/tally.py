@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.voting.rules import (
     DecisionResult,
@@ -43,7 +45,7 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise RuleError(f"JSON 对象中字段重复：{key!r}")
+            raise RuleError(_("JSON 对象中字段重复：%(key)s") % {"key": repr(key)})
         data[key] = value
     return data
 
@@ -53,32 +55,46 @@ def parse_json(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as exc:
-        raise RuleError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
+        raise RuleError(
+            _("JSON 格式错误：第 %(line)s 行第 %(column)s 列：%(error)s")
+            % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
+        ) from None
     except RecursionError:
-        raise RuleError("JSON 嵌套过深") from None
+        raise RuleError(_("JSON 嵌套过深")) from None
+
+
+def _names(keys: list[str]) -> str:
+    return pgettext("list separator", "、").join(keys)
 
 
 def _object(value: Any, where: str, required: set[str], allowed: set[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise RuleError(f"{where} 必须是 JSON 对象")
+        raise RuleError(_("%(where)s 必须是 JSON 对象") % {"where": where})
     missing = sorted(required - value.keys())
     if missing:
-        raise RuleError(f"{where} 缺少字段：{'、'.join(missing)}")
+        raise RuleError(
+            _("%(where)s 缺少字段：%(fields)s") % {"where": where, "fields": _names(missing)}
+        )
     unknown = sorted(value.keys() - allowed)
     if unknown:
-        raise RuleError(f"{where} 含未知字段：{'、'.join(unknown)}")
+        raise RuleError(
+            _("%(where)s 含未知字段：%(fields)s") % {"where": where, "fields": _names(unknown)}
+        )
     return value
 
 
 def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise RuleError(f"{where} 必须是 JSON 数组")
+        raise RuleError(_("%(where)s 必须是 JSON 数组") % {"where": where})
     return value
 
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
-        raise RuleError(f"{where} 必须是非空字符串，而不是 {json.dumps(value, ensure_ascii=False)}")
+        raise RuleError(
+            _("%(where)s 必须是非空字符串，而不是 %(value)s")
+            % {"where": where, "value": json.dumps(value, ensure_ascii=False)}
+        )
     return value
 
 
@@ -86,14 +102,16 @@ def _within(where: str, parse: Callable[[Any], Any], value: Any) -> Any:
     try:
         return parse(value)
     except RuleError as exc:
-        raise RuleError(f"{where}：{exc.message}") from None
+        raise RuleError(
+            _("%(where)s：%(error)s") % {"where": where, "error": exc.message}
+        ) from None
 
 
 def parse_policy(value: Any) -> Policy:
     policy = _object(value, "policy", set(), POLICY_KEYS)
     count = policy.get("count_parking_area", False)
     if not isinstance(count, bool):
-        raise RuleError("policy.count_parking_area 必须是 true 或 false")
+        raise RuleError(_("policy.count_parking_area 必须是 true 或 false"))
     return Policy(count_parking_area=count)
 
 
@@ -119,7 +137,7 @@ def _ballots(value: Any, keys: set[str], field: str) -> list[tuple[str, Any]]:
 
 def recount(data: Any) -> DecisionResult | ElectionResult:
     """Validate a parsed tally file and count it."""
-    data = _object(data, "文件顶层", {"matter", "units", "ballots"}, TOP_KEYS)
+    data = _object(data, _("文件顶层"), {"matter", "units", "ballots"}, TOP_KEYS)
     matter = _within("matter", parse_matter, data["matter"])
     policy = parse_policy(data.get("policy", {}))
     units = [parse_unit(item, i) for i, item in enumerate(_list(data["units"], "units"))]
@@ -136,19 +154,26 @@ def recount(data: Any) -> DecisionResult | ElectionResult:
 
     if matter is not Matter.ELECT_COMMITTEE:
         raise RuleError(
-            f"只有选举业主委员会（elect_committee）才能给出 seats/candidates，而 matter 是 {matter}"
+            _(
+                "只有选举业主委员会（elect_committee）才能给出 seats/candidates，"
+                "而 matter 是 %(matter)s"
+            )
+            % {"matter": matter.value}
         )
     if election_keys != {"seats", "candidates"}:
-        raise RuleError("选举须同时给出 seats 和 candidates")
+        raise RuleError(_("选举须同时给出 seats 和 candidates"))
     seats = data["seats"]
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
-        raise RuleError(f"seats 必须是正整数，而不是 {json.dumps(seats, ensure_ascii=False)}")
+        raise RuleError(
+            _("seats 必须是正整数，而不是 %(value)s")
+            % {"value": json.dumps(seats, ensure_ascii=False)}
+        )
     candidates = [
         _text(c, f"candidates[{i}]") for i, c in enumerate(_list(data["candidates"], "candidates"))
     ]
     entries = _ballots(data["ballots"], ELECTION_BALLOT_KEYS, "choices")
     for voter, choices in entries:
-        _list(choices, f"表决人 {voter} 的 choices")
+        _list(choices, _("表决人 %(voter)s 的 choices") % {"voter": voter})
     return tally_election(roll, collect_ballots(entries), candidates, seats)
 
 
@@ -180,12 +205,14 @@ class Command(BaseCommand):
             try:
                 raw = Path(name).read_bytes()
             except FileNotFoundError:
-                raise RuleError(f"找不到文件：{name}") from None
+                raise RuleError(_("找不到文件：%(name)s") % {"name": name}) from None
             except IsADirectoryError:
-                raise RuleError(f"不是文件：{name}") from None
+                raise RuleError(_("不是文件：%(name)s") % {"name": name}) from None
             except OSError as exc:
-                raise RuleError(f"无法读取文件 {name}：{exc.strerror}") from None
+                raise RuleError(
+                    _("无法读取文件 %(name)s：%(error)s") % {"name": name, "error": exc.strerror}
+                ) from None
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise RuleError(f"文件不是 UTF-8 编码：{name}") from None
+            raise RuleError(_("文件不是 UTF-8 编码：%(name)s") % {"name": name}) from None
