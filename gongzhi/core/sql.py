@@ -33,8 +33,14 @@ def rows(sql: str, params: list) -> list[tuple]:
 def by_pk(model, pk):
     """The ``model`` instance with primary key ``pk``, or None (as ``filter(pk=pk).first()``,
     without compiling a query)."""
-    sql = statement(
-        ("by_pk", model),
-        lambda q: f"SELECT * FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)} = %s",
-    )
+
+    def build(q):
+        # The columns by name, not *: a prepared "SELECT *" fails ("cached plan must not
+        # change result type") once a migration adds a column under a running server.
+        columns = ", ".join(q(f.column) for f in model._meta.concrete_fields)
+        return (
+            f"SELECT {columns} FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)} = %s"
+        )
+
+    sql = statement(("by_pk", model), build)
     return next(iter(model.objects.raw(sql, [pk])), None)
