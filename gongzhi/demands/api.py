@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -18,10 +20,11 @@ from gongzhi.core import access, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
-from gongzhi.demands import permissions, selectors, services
+from gongzhi.demands import permissions, selectors, services, web_selectors
 from gongzhi.demands import serializers as s
 from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
 from gongzhi.demands.rules import DemandError
+from gongzhi.demands.services.config import ensure_manage
 from gongzhi.people.models import Person
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
@@ -114,14 +117,14 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
         form = s.FileSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        compound = _one(Compound, data["compound"], "compound", "小区不存在。")
+        compound = _one(Compound, data["compound"], "compound", _("小区不存在。"))
         common = dict(
             actor=request.user,
             compound=compound,
             description=data["description"],
             place_kind=data["place_kind"],
-            room=_one(Room, data.get("room"), "room", "房屋不存在。"),
-            building=_one(Building, data.get("building"), "building", "楼栋不存在。"),
+            room=_one(Room, data.get("room"), "room", _("房屋不存在。")),
+            building=_one(Building, data.get("building"), "building", _("楼栋不存在。")),
             location_note=data["location_note"],
             # Unsaid: a demand stays private, a micro-wish is public (it is meant to be claimed).
             is_public=(
@@ -130,9 +133,9 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
                 else data["kind"] == Kind.MICRO_WISH
             ),
             photos=data["photos"],
-            category=_one(Category, data.get("category"), "category", "类别不存在。"),
+            category=_one(Category, data.get("category"), "category", _("类别不存在。")),
         )
-        reporter = _one(Person, data.get("reporter"), "reporter", "人员不存在。")
+        reporter = _one(Person, data.get("reporter"), "reporter", _("人员不存在。"))
         channel = data["channel"]
         if data["kind"] == Kind.MICRO_WISH:
             demand = services.microwish_file(reporter=reporter, channel=channel, **common)
@@ -212,7 +215,7 @@ class DemandSimilarView(ApiViewMixin, generics.GenericAPIView):
     )
     def get(self, request, *args, **kwargs):
         demand = selectors.demand_for(request.user, kwargs["pk"])
-        ensure(permissions.can_dispatch(request.user, demand), "只有派单人可以查看相似诉求。")
+        ensure(permissions.can_dispatch(request.user, demand), _("只有派单人可以查看相似诉求。"))
         similar = selectors.similar_open_demands(demand)
         return Response(s.SimilarSerializer(similar, many=True).data)
 
@@ -231,8 +234,8 @@ _action = partial(
 
 
 def _dispatch(request, demand, data):
-    body = _one(Body, data.get("handler_body"), "handler_body", "组织不存在。")
-    person = _one(Person, data.get("handler_person"), "handler_person", "人员不存在。")
+    body = _one(Body, data.get("handler_body"), "handler_body", _("组织不存在。"))
+    person = _one(Person, data.get("handler_person"), "handler_person", _("人员不存在。"))
     services.demand_dispatch(actor=request.user, demand=demand, handler_body=body,
                              handler_person=person, note=data["note"])  # fmt: skip
 
@@ -297,6 +300,11 @@ class CategoryListView(ApiViewMixin, generics.GenericAPIView):
         parameters=[
             OpenApiParameter("compound", OpenApiTypes.INT, description="小区编号"),
             OpenApiParameter("text", OpenApiTypes.STR, description="诉求描述,用于推荐类别"),
+            OpenApiParameter(
+                "include_inactive",
+                OpenApiTypes.BOOL,
+                description="连同已停用的类别(须能管理该小区的类别)",
+            ),
         ],
         responses={200: s.CategorySuggestionSerializer, **error_responses(404)},
     )
@@ -305,9 +313,15 @@ class CategoryListView(ApiViewMixin, generics.GenericAPIView):
         compound = None
         if compound_id:
             if not compound_id.isdigit():
-                raise DemandError({"compound": ["小区编号无效。"]})
+                raise DemandError({"compound": [_("小区编号无效。")]})
             compound = get_compound_for(request.user, int(compound_id))
-        categories = list(selectors.categories_for(compound))
+        if request.query_params.get("include_inactive") in ("true", "1"):
+            if compound is None:
+                raise DemandError({"compound": [_("请选择小区。")]})
+            ensure_manage(request.user, compound)
+            categories = web_selectors.settings_categories(compound)
+        else:
+            categories = list(selectors.categories_for(compound))
         text = request.query_params.get("text", "")
         suggested = selectors.suggest_category(compound, text) if text else None
         return Response(
@@ -316,6 +330,66 @@ class CategoryListView(ApiViewMixin, generics.GenericAPIView):
                 "suggested": suggested.pk if suggested else None,
             }
         )
+
+    @extend_schema(
+        operation_id="demand_categories_create",
+        summary="添加诉求类别",
+        description=(
+            "支部书记或社区工作人员为本小区添加诉求类别,设定接单时限(小时)和办结时限(天);"
+            "诉求超过时限自动吹哨升级。compound 为空时为全区通用类别,仅系统管理员可添加。"
+            "看不到的小区为404,看得到但无权管理为403;名称为空、时限小于1或同名为400。"
+        ),
+        tags=TAGS,
+        request=s.DemandCategoryCreateSerializer,
+        responses={201: s.DemandCategorySerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, *args, **kwargs):
+        where = s.DemandCategoryCompoundSerializer(data=request.data)
+        where.is_valid(raise_exception=True)
+        compound_id = where.validated_data["compound"]
+        compound = get_compound_for(request.user, compound_id) if compound_id is not None else None
+        # Refuse before reading the rest of the input (docs/api.md).
+        ensure_manage(request.user, compound)
+        form = s.DemandCategoryCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = {k: v for k, v in form.validated_data.items() if k != "compound"}
+        category = services.category_create(actor=request.user, compound=compound, **data)
+        return Response(s.DemandCategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+
+def _category_for(user, pk: int) -> Category:
+    """The category at ``pk`` if the user may see it: a district-wide one, or one of a
+    compound the user sees (404 otherwise, as ``get_compound_for``)."""
+    category = get_object_or_404(Category, pk=pk)
+    if category.compound_id is not None:
+        category.compound = get_compound_for(user, category.compound_id)
+    return category
+
+
+class CategoryDetailView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = s.DemandCategorySerializer
+
+    @extend_schema(
+        operation_id="demand_categories_partial_update",
+        summary="修改诉求类别",
+        description=(
+            "改名称、关键词、接单时限、办结时限、排序;is_active=false 停用(不再出现在提交表单里,"
+            "已提交的诉求不受影响),true 重新启用。只改给出的字段。新时限只用于之后提交或流转的诉求。"
+            "看不到的小区的类别为404,无权管理(含全区通用类别,仅系统管理员)为403。"
+        ),
+        tags=TAGS,
+        request=s.DemandCategoryUpdateSerializer,
+        responses={200: s.DemandCategorySerializer, **error_responses(400, 404)},
+    )
+    def patch(self, request, *args, **kwargs):
+        category = _category_for(request.user, kwargs["pk"])
+        ensure_manage(request.user, category.compound)  # before reading the input
+        form = s.DemandCategoryUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        category = services.category_update(
+            actor=request.user, category=category, **form.validated_data
+        )
+        return Response(s.DemandCategorySerializer(category).data)
 
 
 def _local_midnight(day: dt.date | None) -> dt.datetime | None:
@@ -342,13 +416,13 @@ class DemandFiguresView(ApiViewMixin, generics.GenericAPIView):
         try:
             place_rules.parse_path(place)
         except ValueError:
-            raise DemandError({"place": ["地点路径无效。"]}) from None
+            raise DemandError({"place": [_("地点路径无效。")]}) from None
         if not place.endswith("/"):
             place += "/"
         ensure(
             access.allows(request.user, Cap.VIEW_FIGURES, place)
             or access.allows(request.user, Cap.DISPATCH, place),
-            "您无权查看该范围的统计。",
+            _("您无权查看该范围的统计。"),
         )
         since = _local_midnight(query.validated_data.get("since"))
         until = _local_midnight(query.validated_data.get("until"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("demands/inbox", api.DemandInboxView.as_view(), name="inbox"),
     path("demands/board", api.DemandBoardView.as_view(), name="board"),
     path("demands/categories", api.CategoryListView.as_view(), name="categories"),
+    path("demands/categories/<int:pk>", api.CategoryDetailView.as_view(), name="category_detail"),
     path("demands/<int:pk>", api.DemandDetailView.as_view(), name="detail"),
     path("demands/<int:pk>/similar", api.DemandSimilarView.as_view(), name="similar"),
     *[

@@ -444,3 +444,89 @@ class ChainForm(forms.Form):
             raise ValidationError(_("启用的层级顺序不能重复。"), code="order")
         data["levels"] = [lv for _o, lv in sorted(chosen)]
         return data
+
+
+class CategoryForm(forms.Form):
+    """诉求类别: add one to the compound or change one. Parsing only: the service checks
+    the name, the deadlines (at least 1) and duplicates, and says so beside the field."""
+
+    name = forms.CharField(
+        label=_("类别名称"),
+        widget=forms.TextInput(attrs={"maxlength": 40, "placeholder": _("如:加装电梯")}),
+        error_messages={"required": _("请填写类别名称。")},
+    )
+    keywords = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        help_text=_("以空格、逗号或顿号分隔,居民描述里出现时推荐这个类别"),
+        widget=forms.TextInput(attrs={"maxlength": 500}),
+    )
+    accept_within_hours = forms.IntegerField(
+        label=_("接单时限(小时)"),
+        help_text=_("提交或派单后多少小时内须接单,超时自动吹哨升级"),
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("请填写接单时限(小时)。"),
+            "invalid": _("接单时限须为整数(小时)。"),
+        },
+    )
+    resolve_within_days = forms.IntegerField(
+        label=_("办结时限(天)"),
+        help_text=_("接单后多少天内须办结,超时自动吹哨升级"),
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("请填写办结时限(天)。"),
+            "invalid": _("办结时限须为整数(天)。"),
+        },
+    )
+    sort_order = forms.IntegerField(
+        label=_("排序"),
+        required=False,
+        help_text=_("小的在前"),
+        widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        error_messages={"invalid": _("排序须为整数。")},
+    )
+
+    def __init__(self, *args, category=None, **kwargs):
+        if category is not None:
+            kwargs.setdefault("prefix", f"category-{category.pk}")
+            kwargs.setdefault(
+                "initial",
+                {field: getattr(category, field) for field in CATEGORY_FIELDS},
+            )
+        else:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "accept_within_hours": rules.DEFAULT_ACCEPT_HOURS,
+                    "resolve_within_days": rules.DEFAULT_RESOLVE_DAYS,
+                    "sort_order": 0,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data.get("name", ""),
+            "keywords": data.get("keywords", ""),
+            "accept_within_hours": data["accept_within_hours"],
+            "resolve_within_days": data["resolve_within_days"],
+            "sort_order": data.get("sort_order") or 0,
+        }
+
+
+CATEGORY_FIELDS = ("name", "keywords", "accept_within_hours", "resolve_within_days", "sort_order")
+
+
+class CategoryActiveForm(forms.Form):
+    """Take a category off the filing form (停用) or put it back (重新启用)."""
+
+    is_active = forms.TypedChoiceField(
+        choices=[("1", _("启用")), ("0", _("停用"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("请选择启用或停用。"),
+            "invalid_choice": _("请选择启用或停用。"),
+        },
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -121,14 +123,14 @@ class EventSerializer(serializers.Serializer):
 
     def get_actor_name(self, obj) -> str:
         if obj.actor_id is None:
-            return "系统"
+            return _("系统")
         demand = self.context["demand"]
         if (
             not self.context.get("sees_reporter")
             and demand.reporter_id
             and obj.actor.person_id == demand.reporter_id
         ):
-            return "诉求人"
+            return _("诉求人")
         return obj.actor.display_name
 
 
@@ -184,6 +186,14 @@ class CategorySerializer(serializers.Serializer):
     compound = serializers.IntegerField(source="compound_id", allow_null=True)
     accept_within_hours = serializers.IntegerField()
     resolve_within_days = serializers.IntegerField()
+
+
+class DemandCategorySerializer(CategorySerializer):
+    """A category with everything its managers may change."""
+
+    keywords = serializers.CharField(help_text="以空格、逗号或顿号分隔,用于推荐类别")
+    is_active = serializers.BooleanField(help_text="停用的类别不再出现在提交表单里")
+    sort_order = serializers.IntegerField(help_text="小的在前")
 
 
 class CategorySuggestionSerializer(serializers.Serializer):
@@ -283,3 +293,67 @@ class FiguresQuerySerializer(serializers.Serializer):
     place = serializers.CharField(help_text="地点路径,如 d1/s2/")
     since = serializers.DateField(required=False, help_text="起始日(含)")
     until = serializers.DateField(required=False, help_text="截止日(不含)")
+
+
+_HOURS_INVALID = gettext_lazy("接单时限须为整数(小时)。")
+_DAYS_INVALID = gettext_lazy("办结时限须为整数(天)。")
+_ORDER_INVALID = gettext_lazy("排序须为整数。")
+
+
+class DemandCategoryCompoundSerializer(serializers.Serializer):
+    """The compound of a new category, read first: who may add one depends on it."""
+
+    compound = serializers.IntegerField(
+        allow_null=True,
+        help_text="小区编号;为空时为全区通用类别(仅系统管理员)",
+        error_messages={
+            "required": gettext_lazy("请选择小区。"),
+            "invalid": gettext_lazy("小区编号无效。"),
+        },
+    )
+
+
+class DemandCategoryCreateSerializer(DemandCategoryCompoundSerializer):
+    """A new category. Names, deadlines (at least 1) and duplicates are checked by
+    services.category_create, whose messages come back per field."""
+
+    name = serializers.CharField(
+        allow_blank=True, error_messages={"required": gettext_lazy("请填写类别名称。")}
+    )
+    keywords = serializers.CharField(required=False, allow_blank=True, default="")
+    accept_within_hours = serializers.IntegerField(
+        required=False, default=rules.DEFAULT_ACCEPT_HOURS, help_text="提交或派单后多少小时内须接单",
+        error_messages={"invalid": _HOURS_INVALID},
+    )  # fmt: skip
+    resolve_within_days = serializers.IntegerField(
+        required=False, default=rules.DEFAULT_RESOLVE_DAYS, help_text="接单后多少天内须办结",
+        error_messages={"invalid": _DAYS_INVALID},
+    )  # fmt: skip
+    sort_order = serializers.IntegerField(
+        required=False, default=0, error_messages={"invalid": _ORDER_INVALID}
+    )
+
+
+class DemandCategoryUpdateSerializer(serializers.Serializer):
+    """Only the fields given change; ``is_active`` false takes the category off the filing
+    form (停用), true puts it back."""
+
+    name = serializers.CharField(required=False, allow_blank=True)
+    keywords = serializers.CharField(required=False, allow_blank=True)
+    accept_within_hours = serializers.IntegerField(
+        required=False, error_messages={"invalid": _HOURS_INVALID}
+    )
+    resolve_within_days = serializers.IntegerField(
+        required=False, error_messages={"invalid": _DAYS_INVALID}
+    )
+    sort_order = serializers.IntegerField(
+        required=False, error_messages={"invalid": _ORDER_INVALID}
+    )
+    is_active = serializers.BooleanField(
+        required=False, error_messages={"invalid": gettext_lazy("启用状态须为 true 或 false。")}
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("请至少填写一项要修改的内容。"))
+        return attrs

@@ -22,6 +22,19 @@ urlpatterns = [
     path("demands/<int:pk>/<slug:action>/", views.act, name="act"),
     path("compounds/<int:pk>/demands/new/", views.compound_new, name="compound_new"),
     path("compounds/<int:pk>/demands/settings/", views.settings_page, name="settings"),
+    path(
+        "compounds/<int:pk>/demands/settings/categories/", views.category_add, name="category_add"
+    ),
+    path(
+        "compounds/<int:pk>/demands/settings/categories/<int:category_pk>/",
+        views.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "compounds/<int:pk>/demands/settings/categories/<int:category_pk>/active/",
+        views.category_active,
+        name="category_active",
+    ),
     path("compounds/<int:pk>/demands/settings/rules/", views.rule_add, name="rule_add"),
     path(
         "compounds/<int:pk>/demands/settings/rules/<int:rule_pk>/delete/",

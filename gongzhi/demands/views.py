@@ -31,9 +31,10 @@ from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import forms as f
 from gongzhi.demands import permissions, rules, selectors, services, web_selectors
-from gongzhi.demands.models import Channel, Kind, PlaceKind, RoutingRule
+from gongzhi.demands.models import Category, Channel, Kind, PlaceKind, RoutingRule
 from gongzhi.demands.photos import MAX_PHOTOS
 from gongzhi.demands.rules import Action, State
+from gongzhi.demands.services.config import can_manage, ensure_manage
 from gongzhi.places.models import Room
 from gongzhi.places.permissions import get_compound_for
 
@@ -527,7 +528,7 @@ def _acted(request: HttpRequest, pk: int, ctx: str, done: str) -> HttpResponse:
     return redirect("demands:detail", pk=pk)
 
 
-# --- a compound's settings: routing rules and the escalation chain ----------------------------
+# --- a compound's settings: categories, routing rules and the escalation chain ----------------
 
 
 def _managed_compound(request: HttpRequest, pk: int):
@@ -539,8 +540,20 @@ def _managed_compound(request: HttpRequest, pk: int):
     return compound
 
 
-def _render_settings(request, compound, *, rule_form=None, chain_form=None, status=200):
+def _render_settings(
+    request,
+    compound,
+    *,
+    rule_form=None,
+    chain_form=None,
+    category_form=None,
+    category_forms=None,
+    category_errors=None,
+    status=200,
+):
     settings = web_selectors.compound_settings(compound)
+    category_forms = category_forms or {}
+    category_errors = category_errors or {}
     return render(
         request,
         "demands/settings.html",
@@ -550,15 +563,135 @@ def _render_settings(request, compound, *, rule_form=None, chain_form=None, stat
             "chain_labels": [rules.level_label(lv) for lv in settings.chain],
             "rule_form": rule_form or f.RoutingRuleForm(settings=settings),
             "chain_form": chain_form or f.ChainForm(chain=settings.chain),
+            "category_rows": [
+                _category_row(
+                    request.user,
+                    compound,
+                    c,
+                    form=category_forms.get(c.pk),
+                    errors=category_errors.get(c.pk),
+                )
+                for c in web_selectors.settings_categories(compound)
+            ],
+            "category_form": category_form or f.CategoryForm(),
         },
         status=status,
     )
+
+
+def _category_row(
+    user, compound, category: Category, *, form=None, errors=None, done: str = ""
+) -> dict:
+    # A district-wide category is shown read-only unless the user may change it (as the
+    # service decides: superusers only); the compound's own, to whoever sees this page.
+    return {
+        "category": category,
+        "editable": can_manage(user, compound if category.compound_id else None),
+        "form": form or f.CategoryForm(category=category),
+        "open": form is not None and bool(form.errors),
+        "errors": errors or [],
+        "done": done,
+    }
 
 
 @login_required
 @require_GET
 def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_settings(request, _managed_compound(request, pk))
+
+
+@login_required
+@require_POST
+def category_add(request: HttpRequest, pk: int) -> HttpResponse:
+    compound = _managed_compound(request, pk)
+    form = f.CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.category_create(actor=request.user, compound=compound,
+                                     **form.service_kwargs())  # fmt: skip
+        except ValidationError as exc:
+            f.add_service_errors(form, exc)
+        else:
+            messages.success(request, _("诉求类别已添加。"))
+            return redirect("demands:settings", pk=compound.pk)
+    return _render_settings(request, compound, category_form=form, status=400)
+
+
+@login_required
+@require_POST
+def category_edit(request: HttpRequest, pk: int, category_pk: int) -> HttpResponse:
+    """Change a category's name, keywords, deadlines or order (see ``_category_change``)."""
+    compound = _managed_compound(request, pk)
+    category = web_selectors.settings_category(compound, category_pk)
+    form = f.CategoryForm(request.POST, category=category)
+    return _category_change(
+        request, compound, category, form, form.service_kwargs, lambda c: _("诉求类别已保存。")
+    )
+
+
+@login_required
+@require_POST
+def category_active(request: HttpRequest, pk: int, category_pk: int) -> HttpResponse:
+    """停用 / 重新启用: a stopped category is no longer offered when filing; demands already
+    filed under it keep it and their deadlines."""
+    compound = _managed_compound(request, pk)
+    category = web_selectors.settings_category(compound, category_pk)
+    form = f.CategoryActiveForm(request.POST)
+    return _category_change(
+        request,
+        compound,
+        category,
+        form,
+        lambda: {"is_active": form.cleaned_data["is_active"]},
+        lambda c: (
+            _("已重新启用,居民提交诉求时可以选择这个类别。")
+            if c.is_active
+            else _("已停用,居民提交诉求时不再显示这个类别。")
+        ),
+    )
+
+
+def _category_change(request, compound, category, form, changes, done) -> HttpResponse:
+    """Save a change of one category. By htmx the answer is its row: saved (200), with the
+    bad input beside its field (400), or with the refusal (403); else a redirect or the
+    page. A user who may not change it is refused before the input is read (a district-wide
+    category is for superusers; the page shows it read-only)."""
+    status, refusal = 400, ""
+    try:
+        ensure_manage(request.user, category.compound)
+        if form.is_valid():
+            category = services.category_update(actor=request.user, category=category, **changes())
+            if _partial(request):
+                row = _category_row(request.user, compound, category, done=done(category))
+                return render(request, "demands/_category_row.html",
+                              {"compound": compound, "row": row})  # fmt: skip
+            messages.success(request, done(category))
+            return redirect("demands:settings", pk=compound.pk)
+    except ValidationError as exc:
+        f.add_service_errors(form, exc)
+    except PermissionDenied as exc:
+        status, refusal = 403, str(exc) or _("您没有权限执行此操作。")
+    category = web_selectors.settings_category(
+        compound, category.pk
+    )  # as stored: nothing was changed
+    # Bad input goes back into the edit form, beside its field; a refusal or a bad
+    # stop/restart is said above the row's buttons.
+    edit_form = form if isinstance(form, f.CategoryForm) and not refusal else None
+    if refusal:
+        errors = [refusal]
+    else:
+        errors = [] if edit_form else [m for ms in form.errors.values() for m in ms]
+    if _partial(request):
+        row = _category_row(request.user, compound, category, form=edit_form, errors=errors)
+        return render(request, "demands/_category_row.html", {"compound": compound, "row": row},
+                      status=status)  # fmt: skip
+    return _render_settings(
+        request,
+        compound,
+        category_forms={category.pk: edit_form} if edit_form else None,
+        category_errors={category.pk: errors},
+        status=status,
+    )
 
 
 @login_required

@@ -403,6 +403,22 @@ def board_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
     )
 
 
+def settings_categories(compound: Compound) -> list[Category]:
+    """The categories a compound's settings show: the district-wide ones and its own,
+    stopped ones too (selectors.categories_for gives the active ones, for filing)."""
+    q = Q(compound__isnull=True) | Q(compound=compound)
+    return list(Category.objects.filter(q).order_by("sort_order", "id"))
+
+
+def settings_category(compound: Compound, category_pk: int) -> Category:
+    """A category the compound's settings show (404 for another compound's)."""
+    return get_object_or_404(
+        Category.objects.select_related("compound"),
+        Q(compound__isnull=True) | Q(compound=compound),
+        pk=category_pk,
+    )
+
+
 def board_categories(compounds: Sequence[Compound]) -> QuerySet[Category]:
     q = Q(compound__isnull=True) | Q(compound__in=[c.pk for c in compounds])
     return Category.objects.filter(q).order_by("sort_order", "id")
