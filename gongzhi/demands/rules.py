@@ -319,6 +319,39 @@ def level_for_handler(body_kind: str | None, post: str | None = None) -> str:
     return level
 
 
+# --- what the system writes on a timeline ------------------------------------------------
+# Events the system writes (automatic escalation, top of the chain, closing unrated,
+# rectification after a low rating) keep a code and its values in ``data["note"]``, and
+# the sentence is written when the timeline is read, in the reader's language. Their
+# ``text`` column holds the simplified-Chinese sentence of the moment, for exports.
+
+NOTE_OVERDUE_ESCALATED = "overdue_escalated"
+NOTE_OVERDUE_AT_TOP = "overdue_at_top"
+NOTE_CLOSED_UNRATED = "closed_unrated"
+NOTE_RECTIFICATION = "rectification"
+
+
+def system_note(note: dict | None) -> str | None:
+    """The sentence for a system event's ``data["note"]`` (None when there is none)."""
+    if not isinstance(note, dict):
+        return None
+    code = note.get("code")
+    deadline = (
+        gettext("接单/报到时限") if note.get("deadline") == "accept_by" else gettext("办结时限")
+    )
+    values = {"deadline": deadline, "due": note.get("due", ""), "rating": note.get("rating", "")}
+    if code == NOTE_OVERDUE_ESCALATED:
+        values["level"] = level_label(note.get("level", ""))
+        return gettext("超过%(deadline)s(%(due)s),自动升级至%(level)s。") % values
+    if code == NOTE_OVERDUE_AT_TOP:
+        return gettext("超过%(deadline)s(%(due)s),已到升级链最高层级。") % values
+    if code == NOTE_CLOSED_UNRATED:
+        return gettext("办结后7天内未评价,按未评价关闭,不计入满意。")
+    if code == NOTE_RECTIFICATION:
+        return gettext("评价%(rating)s分,转入整改,须于新时限前办结。") % values
+    return None
+
+
 def level_label(level: str) -> str:
     return str(Level(level).label) if level else gettext("基层承办人")
 

@@ -118,7 +118,7 @@ class EventSerializer(serializers.Serializer):
     to_state = serializers.CharField()
     level = serializers.CharField()
     body_name = serializers.CharField(source="body.name", default="", allow_null=True)
-    text = serializers.CharField()
+    text = serializers.CharField(source="shown_text", help_text="说明;系统写的说明按请求的语言给出")
     at = serializers.DateTimeField()
 
     def get_actor_name(self, obj) -> str:

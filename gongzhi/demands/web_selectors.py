@@ -467,7 +467,7 @@ def timeline_entries(demand: Demand, *, sees_reporter: bool) -> list[TimelineEnt
                 is_system=e.actor_id is None or e.kind in _SYSTEM_KINDS,
                 body=e.body.name if e.body_id else "",
                 level=rules.level_label(e.level) if e.level else "",
-                text=e.text,
+                text=e.shown_text,
                 rating=rating if isinstance(rating, int) else None,
                 to_state=e.to_state,
             )

@@ -122,6 +122,11 @@ class DemandEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.demand_id} {self.get_kind_display()}"
 
+    @property
+    def shown_text(self) -> str:
+        """The text as shown: a system note in the reader's language, else what was written."""
+        return rules.system_note((self.data or {}).get("note")) or self.text
+
 
 class Evaluation(models.Model):
     """评价: the reporter's rating (1–5) and comment after a resolution; one per round."""

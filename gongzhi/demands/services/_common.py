@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
@@ -155,6 +155,13 @@ def finish(
         place_path=demand.place_path,
     )
     return demand
+
+
+def note_text(note: dict) -> str:
+    """A system note's sentence in simplified Chinese, for the event's ``text`` column (the
+    timeline writes it again in the reader's language from ``data["note"]``)."""
+    with translation.override("zh-hans"):
+        return rules.system_note(note) or ""
 
 
 def add_event(

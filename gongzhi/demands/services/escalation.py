@@ -31,6 +31,7 @@ from gongzhi.demands.services._common import (
     begin,
     finish,
     lock,
+    note_text,
     now_or,
     require_text,
     resolve_days,
@@ -114,18 +115,19 @@ def _escalate_one(pk: int, now: dt.datetime) -> bool:
             or not rules.is_overdue(now, d.due_at)
         ):
             return False
-        which = (
-            "接单/报到时限" if rules.DEADLINE_FIELD[State(d.state)] == "accept_by" else "办结时限"
-        )
-        due_text = f"{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}"
+        note = {
+            "deadline": rules.DEADLINE_FIELD[State(d.state)],
+            "due": f"{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}",
+        }
         called = _call_in(d)
         if called is None:
             before = {"chain_exhausted": False, "overdue_count": d.overdue_count}
             d.overdue_count += 1
             d.chain_exhausted = True
             d.save(update_fields=["overdue_count", "chain_exhausted", "updated_at"])
+            note["code"] = rules.NOTE_OVERDUE_AT_TOP
             add_event(None, d, kind=EventKind.TOP_OF_CHAIN, level=d.level, at=now,
-                      text=f"超过{which}({due_text}),已到升级链最高层级。")  # fmt: skip
+                      text=note_text(note), data={"note": note})  # fmt: skip
             audit.record(actor=None, action="demand.overdue_at_top", obj=d, before=before,
                          after={"chain_exhausted": True, "overdue_count": d.overdue_count},
                          place_path=d.place_path)  # fmt: skip
@@ -135,9 +137,9 @@ def _escalate_one(pk: int, now: dt.datetime) -> bool:
         level, body, skipped = called
         previous = _enter_level(d, now, level, body)
         d.overdue_count += 1
-        finish(None, step, event=EventKind.ESCALATED, body=body, level=level,
-               text=f"超过{which}({due_text}),自动升级至{rules.level_label(level)}。",
-               data={**previous, "skipped": skipped, "due": d.due_at})  # fmt: skip
+        note.update(code=rules.NOTE_OVERDUE_ESCALATED, level=level)
+        finish(None, step, event=EventKind.ESCALATED, body=body, level=level, text=note_text(note),
+               data={**previous, "skipped": skipped, "due": d.due_at, "note": note})  # fmt: skip
         N.after_commit(d, kind="demand.escalated", audiences=[N.HANDLERS, N.FOLLOWERS])
         return True
 
@@ -187,8 +189,9 @@ def close_unrated(now: dt.datetime | None = None) -> int:
                     continue
                 step = begin(None, d, Action.CLOSE_UNRATED, now=now)
                 step.demand.closed_at = now
-                finish(None, step, event=EventKind.CLOSED_UNRATED,
-                       text="办结后7天内未评价,按未评价关闭,不计入满意。")  # fmt: skip
+                note = {"code": rules.NOTE_CLOSED_UNRATED}
+                finish(None, step, event=EventKind.CLOSED_UNRATED, text=note_text(note),
+                       data={"note": note})  # fmt: skip
                 count += 1
         except Exception:
             logger.exception("closing unrated demand %s failed", pk)

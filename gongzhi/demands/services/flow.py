@@ -29,6 +29,7 @@ from gongzhi.demands.services._common import (
     add_event,
     begin,
     finish,
+    note_text,
     require_text,
     resolve_days,
     save_photos,
@@ -196,16 +197,17 @@ def demand_evaluate(
         d.chain_exhausted = False
     finish(actor, step, event=EventKind.EVALUATED, text=comment, data={"rating": rating})
     if target == State.RECTIFYING:
+        note = {"code": rules.NOTE_RECTIFICATION, "rating": rating}
         add_event(
             None,
             d,
             kind=EventKind.RECTIFICATION,
             from_state=State.RESOLVED,
             to_state=State.RECTIFYING,
-            text=f"评价{rating}分,转入整改,须于新时限前办结。",
+            text=note_text(note),
             body=d.handler_body,
             level=d.level,
-            data={"resolve_by": d.resolve_by},
+            data={"resolve_by": d.resolve_by, "note": note},
             at=step.now,
         )
         N.after_commit(d, kind="demand.rectification", audiences=[N.HANDLERS, N.DISPATCHERS],
