@@ -21,3 +21,15 @@ def _demand_notifications_inline(monkeypatch):
     from gongzhi.demands import notify
 
     monkeypatch.setattr(notify, "IN_WORKER", False)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language (zh-hans), whatever a test before
+    it activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

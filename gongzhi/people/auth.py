@@ -37,14 +37,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's ``Authorization: Token <key>``, with the account read by one small SQL
     statement instead of a compiled ORM query (every API request pays it; compiling
     ``select_related("user").get(key=...)`` cost more than running it). Same answers as
-    DRF's own class, same messages; ``request.auth`` is the key."""
+    DRF's own class, with its Chinese wording as our messages; ``request.auth`` is the key."""
 
     def authenticate_credentials(self, key):
         account = next(iter(Account.objects.raw(_account_by_token_sql(), [key])), None)
         if account is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            raise exceptions.AuthenticationFailed(_("认证令牌无效。"))
         if not account.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            raise exceptions.AuthenticationFailed(_("用户未激活或者已删除。"))
         return account, key
 
 

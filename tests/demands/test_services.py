@@ -15,7 +15,7 @@ from PIL import Image
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.bodies.models import BodyKind
-from gongzhi.demands import permissions, selectors, services
+from gongzhi.demands import permissions, rules, selectors, services
 from gongzhi.demands.models import (
     Channel,
     Demand,
@@ -711,3 +711,21 @@ def test_notifications_are_not_sent_when_the_change_rolls_back(cast, file_demand
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DemandError):
         services.demand_dispatch(actor=cast.secretary, demand=d, handler_body=cast.property_b)
     assert notified == []
+
+
+def test_system_notes_are_written_in_the_readers_language(cast, file_demand):
+    """What the system writes on a timeline (automatic escalation here) is kept as a code
+    with its values and worded when read; the text column keeps the Chinese of the moment."""
+    from django.utils import translation
+
+    d = dispatched(cast, file_demand)
+    services.escalate_overdue(now=T0 + 24 * HOUR + SECOND)
+    event = DemandEvent.objects.filter(demand=d, kind=EventKind.ESCALATED).get()
+    assert event.data["note"]["code"] == rules.NOTE_OVERDUE_ESCALATED
+    assert event.shown_text == event.text  # zh-hans: the same sentence
+    with translation.override("en"):
+        english = event.shown_text
+    assert english != event.text and not any("\u4e00" <= ch <= "\u9fff" for ch in english)
+    with translation.override("zh-hant"):
+        assert "自動升級" in event.shown_text
+    assert rules.system_note(None) is None and rules.system_note({"code": "unknown"}) is None

@@ -257,7 +257,7 @@ def item_plan(*, actor, item: ListItem, plan: str, milestones: Iterable = ()) ->
     check_editable(work_list)
     if locked.state in rules.TERMINAL:
         raise ListError(
-            _("事项已%(state)s,不能再调整计划。") % {"state": ItemState(locked.state).label},
+            _("事项状态为“%(state)s”,不能再调整计划。") % {"state": ItemState(locked.state).label},
             code="terminal",
         )
     before = snapshot(locked, TRACKED_ITEM)

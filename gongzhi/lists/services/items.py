@@ -46,7 +46,8 @@ def milestone_complete(*, actor, milestone: Milestone, now: dt.datetime | None =
     check_editable(locked.work_list)
     if locked.state in rules.TERMINAL:
         raise ListError(
-            _("事项已%(state)s。") % {"state": ItemState(locked.state).label}, code="terminal"
+            _("事项状态为“%(state)s”,不能再更改。") % {"state": ItemState(locked.state).label},
+            code="terminal",
         )
     if milestone.done_at is not None:
         raise ListError(_("该节点已完成。"), code="done")
