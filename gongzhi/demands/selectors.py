@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gongzhi.bodies import rules as body_rules
@@ -109,6 +109,18 @@ def inbox_for(user) -> QuerySet[Demand]:
         .filter(handler_q(user))
         .select_related(*LIST_RELATED)
         .order_by("-created_at", "-id")
+    )
+
+
+def inbox_by_urgency(user, now: dt.datetime | None = None) -> QuerySet[Demand]:
+    """The inbox page's order: overdue demands first, the longest overdue at the top, then
+    the rest newest first (the same demands as ``inbox_for``)."""
+    late = Q(state__in=sorted(rules.UNRESOLVED), due_at__lt=now or timezone.now())
+    return inbox_for(user).order_by(
+        Case(When(late, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        Case(When(late, then=F("due_at"))).asc(nulls_last=True),
+        "-created_at",
+        "-id",
     )
 
 

@@ -271,9 +271,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """承办待办: a handler's open work, overdue first in sight, actions by htmx."""
+    """承办待办: a handler's open work, the overdue first (longest overdue at the top),
+    actions by htmx."""
     now = timezone.now()
-    page = Paginator(selectors.inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    inbox = selectors.inbox_by_urgency(request.user, now)
+    page = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [_inbox_item(request.user, d, now) for d in page.object_list]
     return render(request, "demands/inbox.html", {"page": page, "items": items, "now": now})
 

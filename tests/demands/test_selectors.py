@@ -280,3 +280,17 @@ def test_inbox_page_reads_only_current_handling_memberships(cast, file_demand):
     cast.property_a.save(update_fields=["dissolved_on"])
     assert selectors.inbox_page(fresh(cast.clerk)) == []
     assert list(selectors.inbox_for(fresh(cast.clerk))) == []
+
+
+def test_inbox_page_order_puts_the_longest_overdue_first(cast, file_demand):
+    """The inbox page (HTML) lists overdue demands first, the longest overdue at the top,
+    then the rest newest first; the same demands as inbox_for."""
+    old_late = dispatch(cast, file_demand(now=T0), now=T0)  # accept by T0 + 24 h
+    new_late = dispatch(cast, file_demand(now=T0 + DAY), now=T0 + DAY)  # by T0 + 48 h
+    on_time = dispatch(cast, file_demand(now=T0 + 3 * DAY), now=T0 + 3 * DAY)
+    newest = dispatch(cast, file_demand(now=T0 + 3 * DAY + SECOND), now=T0 + 3 * DAY)
+    clerk = fresh(cast.clerk)
+    now = T0 + 3 * DAY + 2 * SECOND
+    assert list(selectors.inbox_by_urgency(clerk, now)) == [old_late, new_late, newest, on_time]
+    assert set(selectors.inbox_by_urgency(clerk, now)) == set(selectors.inbox_for(clerk))
+    assert list(selectors.inbox_by_urgency(clerk, T0)) == [newest, on_time, new_late, old_late]
