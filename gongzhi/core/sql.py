@@ -32,15 +32,43 @@ def rows(sql: str, params: list) -> list[tuple]:
 
 def by_pk(model, pk):
     """The ``model`` instance with primary key ``pk``, or None (as ``filter(pk=pk).first()``,
-    without compiling a query)."""
+    without compiling a query): the row is converted as the ORM converts it (the database
+    backend's and each field's converters) and built with ``Model.from_db``."""
+    fields = model._meta.concrete_fields
 
     def build(q):
         # The columns by name, not *: a prepared "SELECT *" fails ("cached plan must not
         # change result type") once a migration adds a column under a running server.
-        columns = ", ".join(q(f.column) for f in model._meta.concrete_fields)
+        columns = ", ".join(q(f.column) for f in fields)
         return (
             f"SELECT {columns} FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)} = %s"
         )
 
-    sql = statement(("by_pk", model), build)
-    return next(iter(model.objects.raw(sql, [pk])), None)
+    found = rows(statement(("by_pk", model), build), [pk])
+    if not found:
+        return None
+    values = list(found[0])
+    for index, expression, converters in _converters(model):
+        for convert in converters:
+            values[index] = convert(values[index], expression, connection)
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+def _converters(model) -> list:
+    """``(column index, expression, converters)`` of the model's fields that have any."""
+    key = (model, connection.vendor)
+    found = _CONVERTERS.get(key)
+    if found is None:
+        found = []
+        for index, field in enumerate(model._meta.concrete_fields):
+            expression = field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(
+                expression
+            ) + expression.get_db_converters(connection)
+            if converters:
+                found.append((index, expression, converters))
+        _CONVERTERS[key] = found
+    return found
+
+
+_CONVERTERS: dict[tuple, list] = {}
