@@ -30,10 +30,15 @@ class RelatedName(serializers.Field):
         return instance
 
     def to_representation(self, instance) -> str:
-        if self.field_name in instance.__dict__:
-            return instance.__dict__[self.field_name] or ""
-        related = getattr(instance, self.relation)
-        return related.name if related is not None else ""
+        return related_name(instance, self.field_name, self.relation)
+
+
+def related_name(instance, name: str, relation: str) -> str:
+    """``instance.<name>`` when the row carries it, else ``instance.<relation>.name``."""
+    if name in instance.__dict__:
+        return instance.__dict__[name] or ""
+    related = getattr(instance, relation)
+    return related.name if related is not None else ""
 
 
 # --- out ---------------------------------------------------------------------------------
@@ -69,26 +74,26 @@ class DemandListSerializer(serializers.Serializer):
     def to_representation(self, obj: Demand) -> dict:
         # The inbox is the most read list: build the row directly rather than field by
         # field (several times faster). Same keys and values as the declared fields:
-        # tests/demands/test_api.py compares it with DRF's own rendering.
-        names = self.fields
+        # tests/demands/test_api.py compares it with DRF's own rendering. Not through
+        # self.fields either: DRF deep-copies every declared field for that, per serializer.
         return {
             "id": obj.pk,
             "kind": obj.kind,
             "state": obj.state,
             "state_label": rules.state_label(obj.state),
             "category": obj.category_id,
-            "category_name": names["category_name"].to_representation(obj),
+            "category_name": related_name(obj, "category_name", "category"),
             "description": obj.description,
             "urgency": obj.urgency,
             "place_kind": obj.place_kind,
             "compound": obj.compound_id,
-            "compound_name": names["compound_name"].to_representation(obj),
-            "building_name": names["building_name"].to_representation(obj),
-            "room_name": names["room_name"].to_representation(obj),
+            "compound_name": related_name(obj, "compound_name", "compound"),
+            "building_name": related_name(obj, "building_name", "building"),
+            "room_name": related_name(obj, "room_name", "room"),
             "location_note": obj.location_note,
             "level": obj.level,
-            "handler_body_name": names["handler_body_name"].to_representation(obj),
-            "handler_person_name": names["handler_person_name"].to_representation(obj),
+            "handler_body_name": related_name(obj, "handler_body_name", "handler_body"),
+            "handler_person_name": related_name(obj, "handler_person_name", "handler_person"),
             "due_at": _DATETIME.to_representation(obj.due_at) if obj.due_at else None,
             "is_overdue": obj.is_overdue(self.context.get("now")),
             "created_at": _DATETIME.to_representation(obj.created_at),
