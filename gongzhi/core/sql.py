@@ -34,24 +34,31 @@ def by_pk(model, pk):
     """The ``model`` instance with primary key ``pk``, or None (as ``filter(pk=pk).first()``,
     without compiling a query): the row is converted as the ORM converts it (the database
     backend's and each field's converters) and built with ``Model.from_db``."""
-    fields = model._meta.concrete_fields
 
     def build(q):
         # The columns by name, not *: a prepared "SELECT *" fails ("cached plan must not
         # change result type") once a migration adds a column under a running server.
-        columns = ", ".join(q(f.column) for f in fields)
-        return (
-            f"SELECT {columns} FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)} = %s"
-        )
+        table, pk_column = q(model._meta.db_table), q(model._meta.pk.column)
+        return f"SELECT {columns(model, 'm', q)} FROM {table} m WHERE m.{pk_column} = %s"
 
     found = rows(statement(("by_pk", model), build), [pk])
-    if not found:
-        return None
-    values = list(found[0])
+    return from_row(model, found[0]) if found else None
+
+
+def columns(model, alias: str, q) -> str:
+    """The model's columns, in ``concrete_fields`` order, for a SELECT (as ``from_row``
+    reads them)."""
+    return ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
+
+
+def from_row(model, values):
+    """A ``model`` instance from its columns in ``concrete_fields`` order, converted as
+    the ORM converts them (the backend's and each field's converters), via ``from_db``."""
+    values = list(values)
     for index, expression, converters in _converters(model):
         for convert in converters:
             values[index] = convert(values[index], expression, connection)
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
 
 
 def _converters(model) -> list:

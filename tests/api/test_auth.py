@@ -203,7 +203,7 @@ def test_me_of_an_account_without_person(db, api):
     assert body["grants"] == []
 
 
-def test_token_authentication_answers_as_drfs_own(cast):
+def test_token_authentication_answers_as_drfs_own(cast, django_assert_num_queries):
     """gongzhi.people.auth.TokenAuthentication reads the account with one statement and
     gives the same user and the same refusals (in Chinese) as DRF's class."""
     from rest_framework import authentication, exceptions
@@ -212,8 +212,11 @@ def test_token_authentication_answers_as_drfs_own(cast):
 
     ours, drf = TokenAuthentication(), authentication.TokenAuthentication()
     key = Token.objects.create(user=cast.clerk).key
-    account, auth = ours.authenticate_credentials(key)
+    with django_assert_num_queries(1):  # the account with its person, for the audit log
+        account, auth = ours.authenticate_credentials(key)
+        assert account.person.name == cast.clerk.person.name
     assert account == drf.authenticate_credentials(key)[0] == cast.clerk and auth == key
+    assert account.person == cast.clerk.person and account.person.created_at is not None
     assert account.person_id == cast.clerk.person_id and account.is_active
     for bad in ("0" * 40, key[:-1]):
         with pytest.raises(exceptions.AuthenticationFailed) as refused:
@@ -225,3 +228,13 @@ def test_token_authentication_answers_as_drfs_own(cast):
         ours.authenticate_credentials(key)
     assert str(refused.value.detail) == "用户未激活或者已删除。"
     assert token_client(key).get(ME_URL).status_code == 401
+
+
+def test_token_of_an_account_without_a_person(db):
+    from gongzhi.people.auth import TokenAuthentication
+    from gongzhi.people.models import Account
+
+    account = Account.objects.create_user(phone="13900000001", password=PASSWORD)
+    key = Token.objects.create(user=account).key
+    found, _ = TokenAuthentication().authenticate_credentials(key)
+    assert found == account and found.person_id is None and found.person is None

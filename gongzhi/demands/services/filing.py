@@ -190,9 +190,7 @@ def _self_reporter(actor, compound: Compound, place_kind: str, room: Room | None
         and not _lives_or_owns(account.person_id, room, account)
     ):
         raise DemandError({"room": [_("只能为自己居住或拥有的房屋提交诉求。")]})
-    person = sql.by_pk(Person, account.person_id)
-    account.person = person  # the account's name in the audit log, without reading it again
-    return person
+    return account.person  # read with the account by the API's token authentication
 
 
 @transaction.atomic
