@@ -159,3 +159,12 @@ class PartyMemberFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     organisation_name = "某单位党支部"
+
+
+def resident_of(compound, **person_fields) -> Person:
+    """A person living in a new room of ``compound``: registered there, so staff whose
+    scope covers the compound may name them in a write (people.permissions)."""
+    room = RoomFactory(building=BuildingFactory(compound=compound))
+    person = PersonFactory(**person_fields)
+    ResidencyFactory(household=HouseholdFactory(room=room, head=person))
+    return person

@@ -85,3 +85,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError()
+
+
+class AuditEventPlace(models.Model):
+    """A further place an event's change touched, so that its auditors see it too.
+
+    A change made at one place can reach another: appointing a person who lives in
+    compound C to a body of compound A, or a roster import into A that links a person
+    registered in C. The event's ``place_path`` is where it was made; each row here names
+    another place it touched. Append-only like the event itself.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="places", verbose_name=_("审计事件")
+    )
+    path = models.CharField(_("所涉位置"), max_length=PATH_MAX, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件所涉位置")
+        verbose_name_plural = _("审计事件所涉位置")
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "path"], name="audit_event_place_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.path}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError()
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError()

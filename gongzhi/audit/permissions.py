@@ -1,6 +1,7 @@
 """Who may read and export the audit log (core.access, on the events' ``place_path``).
 
-Holders of Cap.VIEW_AUDIT read the events whose place lies in their scope, holders of
+Holders of Cap.VIEW_AUDIT read the events whose place (where the change was made, or
+another place it touched: ``AuditEventPlace``) lies in their scope, holders of
 Cap.EXPORT_AUDIT export them; superusers read everything. An event with no place (an
 account opened by the system, say) belongs to no one's scope: only superusers see it.
 Nobody changes or deletes an event: there is no predicate for it on purpose.
@@ -8,11 +9,12 @@ Nobody changes or deletes an event: there is no predicate for it on purpose.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from gongzhi.audit.models import AuditEvent
+from gongzhi.audit.models import AuditEvent, AuditEventPlace
 from gongzhi.core import access
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
@@ -29,7 +31,10 @@ def can_export_audit(user, place_path: str) -> bool:
 
 
 def can_view_event(user, event: AuditEvent) -> bool:
-    return can_view_audit(user, event.place_path)
+    """At the place the change was made, or at any other place it touched."""
+    if can_view_audit(user, event.place_path):
+        return True
+    return any(can_view_audit(user, p) for p in event.places.values_list("path", flat=True))
 
 
 def may_view_audit(user) -> bool:
@@ -50,8 +55,24 @@ def ensure_may_export_audit(user) -> None:
 
 
 def events_visible_to(user, capability: Cap = Cap.VIEW_AUDIT):
-    """The events ``user`` may read (or export, with Cap.EXPORT_AUDIT): the list-page scope."""
-    return AuditEvent.objects.filter(access.scope_q(user, capability, "place_path"))
+    """The events ``user`` may read (or export, with Cap.EXPORT_AUDIT): the list-page scope,
+    at the place each change was made or at another place it touched."""
+    if access.is_superuser(user):
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(touching(access.paths_for(user, capability)))
+
+
+def touching(paths: list[str]) -> Q:
+    """Events made at, or touching, a place inside one of ``paths``."""
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(place_path__startswith=p)
+    if paths:
+        others = Q()
+        for p in paths:
+            others |= Q(path__startswith=p)
+        q |= Q(pk__in=AuditEventPlace.objects.filter(others).values("event_id"))
+    return q
 
 
 def get_event_for(user, pk: int) -> AuditEvent:

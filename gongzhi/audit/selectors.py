@@ -58,7 +58,7 @@ def events_for(
     if object_id not in (None, ""):
         qs = qs.filter(object_id=str(object_id))
     if place_path:
-        qs = qs.filter(place_path__startswith=place_path)
+        qs = qs.filter(permissions.touching([place_path]))
     if since is not None:
         qs = qs.filter(at__gte=since if isinstance(since, dt.datetime) else _start_of(since))
     if until is not None:

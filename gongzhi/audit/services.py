@@ -6,11 +6,12 @@ import contextvars
 import datetime as dt
 import uuid
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
 
-from gongzhi.audit.models import AuditEvent
+from gongzhi.audit.models import AuditEvent, AuditEventPlace
 
 # One user action (one HTTP request, one command) shares a correlation id.
 _correlation: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
@@ -74,12 +75,17 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     place_path: str | None = None,
+    also_at: Iterable[str] = (),
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records."""
+    """Append one event. Must run inside the transaction of the change it records.
+
+    ``place_path`` is where the change was made; ``also_at`` names the other places it
+    touched (a person's homes elsewhere, say), so that the auditors of each see it.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor_obj,
         actor_label=str(actor_obj)[:100] if actor_obj else "系统",
         action=action,
@@ -91,3 +97,7 @@ def record(
         after=jsonable(after) if after is not None else None,
         correlation_id=_correlation.get() or uuid.uuid4(),
     )
+    others = sorted({p for p in also_at if p and p != event.place_path})
+    if others:
+        AuditEventPlace.objects.bulk_create(AuditEventPlace(event=event, path=p) for p in others)
+    return event

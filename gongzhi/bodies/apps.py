@@ -8,7 +8,9 @@ class BodiesConfig(AppConfig):
     verbose_name = _("组织")
 
     def ready(self):
-        from gongzhi.bodies.permissions import membership_grants
+        from gongzhi.bodies.permissions import membership_grants, membership_places
         from gongzhi.core import access
+        from gongzhi.people.permissions import register_person_places
 
         access.register_provider(membership_grants)
+        register_person_places(membership_places)

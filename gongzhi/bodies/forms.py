@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Post
+from gongzhi.people.permissions import can_reach_person
+from gongzhi.core.capabilities import Cap
 from gongzhi.core.selectors import person_in_scope, scope_choices, scope_node
 
 
@@ -41,9 +43,10 @@ class AppointForm(forms.Form):
     start = forms.DateField(label=_("任期开始"), widget=DateInput())
     end = forms.DateField(label=_("任期结束"), required=False, widget=DateInput())
 
-    def __init__(self, *args, body: Body, **kwargs):
+    def __init__(self, *args, body: Body, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body
+        self.user = user
         self.fields["post"].choices = [("", _("请选择职务"))] + post_choices(body.kind)
         self.fields["start"].initial = timezone.localdate()
         scopes = scope_choices(body.place_path)
@@ -53,7 +56,11 @@ class AppointForm(forms.Form):
             del self.fields["scope"]
 
     def clean_person(self):
-        found = person_in_scope(self.cleaned_data["person"], self.body.place_path)
+        found = [
+            person
+            for person in person_in_scope(self.cleaned_data["person"], self.body.place_path)
+            if can_reach_person(self.user, person, Cap.MANAGE_BODIES)
+        ]
         if not found:
             raise forms.ValidationError(
                 _("在本组织范围内没有找到该手机号或身份证号的人员。"), code="not_found"

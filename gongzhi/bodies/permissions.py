@@ -66,6 +66,19 @@ def _grants_sql() -> str:
 _POST_LABELS = dict(Post.choices)
 
 
+def membership_places(person_ids) -> dict[int, list[str]]:
+    """Where people without a home are registered: the scopes of their current posts
+    (people.permissions.registered_paths)."""
+    found: dict[int, list[str]] = {}
+    for person_id, path in (
+        Membership.objects.active()
+        .filter(person_id__in=list(person_ids))
+        .values_list("person_id", "scope_path")
+    ):
+        found.setdefault(person_id, []).append(path)
+    return found
+
+
 def can_view_body(user, body: Body) -> bool:
     return access.allows(user, Cap.VIEW_PLACE, body.place_path) or access.reaches(
         user, body.place_path

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from gongzhi.bodies.models import Body, Membership, Post
-from gongzhi.people.models import Person
+from gongzhi.core.capabilities import Cap
+from gongzhi.core.refs import ScopedRef
+from gongzhi.people.permissions import PERSON_NOT_FOUND, person_getter
 from gongzhi.people.serializers import PersonCardField
 from gongzhi.places import models as place_models
 from gongzhi.places import rules as place_rules
@@ -72,7 +74,11 @@ class MembershipAppointSerializer(serializers.Serializer):
     """Appoint a person to a post; the scope defaults to the body's place and may be
     narrowed to a building (by id) or any place node inside the body's (by path)."""
 
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), help_text="人员编号")
+    person = ScopedRef(
+        getter=person_getter(Cap.MANAGE_BODIES),
+        message=PERSON_NOT_FOUND,
+        help_text="人员编号;须在您可管理组织的范围内登记(居住、有房产或任职)",
+    )
     post = serializers.ChoiceField(choices=Post.choices)
     scope_path = serializers.CharField(
         required=False, max_length=200, help_text="负责范围的地点路径,如 d1/s2/c3/p4/g5/"

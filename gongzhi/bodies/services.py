@@ -16,6 +16,8 @@ from gongzhi.bodies.models import Body, CentralHouseholdLink, Membership, PartyM
 from gongzhi.core import access
 from gongzhi.core.access import ensure, is_superuser
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.refs import ensure_field
+from gongzhi.people import permissions as people_permissions
 from gongzhi.people.models import Household, Person
 from gongzhi.places.models import Community, Compound
 from gongzhi.places.rules import is_within
@@ -71,6 +73,13 @@ def membership_appoint(
         actor is None or permissions.can_appoint(actor, body, post, scope_path),
         _("不能任命拥有您本人所没有权限的职务(如业委会主任须经选举产生)。"),
     )
+    registered = people_permissions.registered_paths([person.pk]).get(person.pk, [])
+    ensure_field(
+        actor is None
+        or people_permissions.can_reach_person(actor, person, Cap.MANAGE_BODIES, paths=registered),
+        "person",
+        people_permissions.PERSON_NOT_FOUND,
+    )
     membership = Membership(
         body=body,
         person=person,
@@ -87,6 +96,7 @@ def membership_appoint(
         obj=membership,
         after=snapshot(membership),
         place_path=scope_path,
+        also_at=registered,
     )
     _forget_person(person)
     return membership

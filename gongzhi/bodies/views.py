@@ -37,7 +37,7 @@ def _render(
     links = central_links(members)
     manage = can_manage_members(user, body)
     if manage and appoint_form is None:
-        appoint_form = AppointForm(body=body)
+        appoint_form = AppointForm(body=body, user=request.user)
     return render(
         request,
         "bodies/body_detail.html",
@@ -73,7 +73,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     body = get_body_for(request.user, pk)
     ensure(can_manage_members(request.user, body))
-    form = AppointForm(request.POST, body=body)
+    form = AppointForm(request.POST, body=body, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core import access
 from gongzhi.core.access import Grant
@@ -45,3 +47,103 @@ def can_view_contact(user, place_path: str) -> bool:
 
 def can_edit_roster(user, place_path: str) -> bool:
     return access.allows(user, Cap.EDIT_ROSTER, place_path)
+
+
+# -- Whom a write may name: a person is reached where they are registered ---------------
+#
+# A person is *registered* at the rooms they live in or own now; a person with no home is
+# registered at the scopes of their current posts (a property clerk living elsewhere),
+# as other apps tell through ``register_person_places``. A write that names a person (an
+# appointment, a roster row, a proxy) reaches them only if the actor holds the write's
+# capability at EVERY place the person is registered: so linking a person registered in
+# compound C into compound A needs someone whose scope covers both (a community worker
+# over both, or the street), and a person registered nowhere only a superuser.
+
+PERSON_NOT_FOUND = gettext_lazy("没有这个人员,或此人不在您的管辖范围内。")
+
+PersonPlaces = Callable[[Iterable[int]], dict[int, list[str]]]
+_person_places: list[PersonPlaces] = []
+
+
+def register_person_places(provider: PersonPlaces) -> None:
+    """Add a source of where people without a home are registered (bodies: posts)."""
+    if provider not in _person_places:
+        _person_places.append(provider)
+
+
+def registered_paths(person_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Where each person is registered (see above); people registered nowhere are absent."""
+    from gongzhi.people.models import Ownership, Residency
+
+    ids = sorted({int(i) for i in person_ids})
+    found: dict[int, set[str]] = {}
+    if not ids:
+        return {}
+    for person_id, path in Residency.objects.filter(
+        person_id__in=ids, until__isnull=True, household__moved_out__isnull=True
+    ).values_list("person_id", "household__room__path"):
+        found.setdefault(person_id, set()).add(path)
+    for person_id, path in Ownership.objects.filter(
+        person_id__in=ids, until__isnull=True
+    ).values_list("person_id", "room__path"):
+        found.setdefault(person_id, set()).add(path)
+    homeless = [i for i in ids if i not in found]
+    for provider in _person_places if homeless else ():
+        for person_id, paths in provider(homeless).items():
+            found.setdefault(person_id, set()).update(p for p in paths if p)
+    return {i: sorted(paths) for i, paths in found.items() if paths}
+
+
+def can_reach_person(user, person, capability: Cap, *, paths: list[str] | None = None) -> bool:
+    """May ``user`` name ``person`` in a write that needs ``capability``?"""
+    if access.is_superuser(user):
+        return True
+    if paths is None:
+        paths = registered_paths([person.pk]).get(person.pk, [])
+    return bool(paths) and all(access.allows(user, capability, p) for p in paths)
+
+
+def get_person_for(user, pk: int, *, capability: Cap = Cap.VIEW_ROSTER):
+    """The person, if ``user`` reaches them with ``capability``; 404 otherwise."""
+    from gongzhi.people.models import Person
+
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or not can_reach_person(user, person, capability):
+        raise Http404
+    return person
+
+
+def person_getter(capability: Cap):
+    """``get_person_for`` with the capability fixed: for ``core.refs.ScopedRef``."""
+
+    def getter(user, pk: int):
+        return get_person_for(user, pk, capability=capability)
+
+    return getter
+
+
+def lives_or_owns_in(person, compound_path: str) -> bool:
+    """Does ``person`` live in or own a room of the compound at ``compound_path`` now?"""
+    return any(
+        p.startswith(compound_path) for p in registered_paths([person.pk]).get(person.pk, [])
+    )
+
+
+def get_resident_for(user, compound, pk: int, *, capability: Cap):
+    """A person living in or owning a room of ``compound`` now, if ``user`` holds
+    ``capability`` there (filing on behalf, proxies); 404 otherwise."""
+    from gongzhi.people.models import Ownership, Person, Residency
+
+    if not access.allows(user, capability, compound.path):
+        raise Http404
+    lives = Residency.objects.filter(
+        person_id=pk,
+        until__isnull=True,
+        household__moved_out__isnull=True,
+        household__room__compound_id=compound.pk,
+    )
+    owns = Ownership.objects.filter(person_id=pk, until__isnull=True, room__compound_id=compound.pk)
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or not (lives.exists() or owns.exists()):
+        raise Http404
+    return person

@@ -26,8 +26,8 @@ from tests.factories import (
     HouseholdFactory,
     MembershipFactory,
     PartyMemberFactory,
-    PersonFactory,
     RoomFactory,
+    resident_of,
 )
 
 TODAY = timezone.localdate()
@@ -37,7 +37,7 @@ TODAY = timezone.localdate()
 
 
 def test_secretary_appoints_a_building_leader_scoped_to_a_building(cast):
-    person = PersonFactory()
+    person = resident_of(cast.a)
     membership = services.membership_appoint(
         actor=cast.secretary, body=cast.branch_a, person=person, post=Post.BUILDING_LEADER,
         scope=cast.building_a2,
@@ -51,7 +51,7 @@ def test_secretary_appoints_a_building_leader_scoped_to_a_building(cast):
 
 def test_scope_defaults_to_the_bodys_place(cast):
     membership = services.membership_appoint(
-        actor=cast.secretary, body=cast.branch_a, person=PersonFactory(), post=Post.MEMBER
+        actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a), post=Post.MEMBER
     )
     assert membership.scope_path == cast.a.path
 
@@ -60,7 +60,7 @@ def test_scope_defaults_to_the_bodys_place(cast):
 def test_membership_scope_must_lie_within_the_bodys_place(cast, scope):
     with pytest.raises(ValidationError) as error:
         services.membership_appoint(
-            actor=cast.community_worker, body=cast.branch_a, person=PersonFactory(),
+            actor=cast.community_worker, body=cast.branch_a, person=resident_of(cast.a),
             post=Post.BUILDING_LEADER, scope=getattr(cast, scope),
         )  # fmt: skip
     assert "scope" in error.value.message_dict
@@ -75,12 +75,12 @@ def test_membership_scope_must_lie_within_the_bodys_place(cast, scope):
 def test_unknown_post_is_refused(cast):
     with pytest.raises(ValidationError):
         services.membership_appoint(
-            actor=cast.secretary, body=cast.branch_a, person=PersonFactory(), post="king"
+            actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a), post="king"
         )
 
 
 def test_appointment_grants_at_once(cast):
-    account = AccountFactory()
+    account = AccountFactory(person=resident_of(cast.a))
     assert not access.allows(account, Cap.VIEW_ROSTER, cast.a.path)  # (and caches "nothing")
     services.membership_appoint(
         actor=cast.secretary, body=cast.branch_a, person=account.person, post=Post.MEMBER
@@ -93,7 +93,7 @@ def test_appointment_grants_at_once(cast):
 def test_appointing_needs_manage_bodies_over_the_body(cast, role):
     with pytest.raises(PermissionDenied):
         services.membership_appoint(
-            actor=getattr(cast, role), body=cast.branch_a, person=PersonFactory(),
+            actor=getattr(cast, role), body=cast.branch_a, person=resident_of(cast.a),
             post=Post.MEMBER,
         )  # fmt: skip
     assert not AuditEvent.objects.exists()
@@ -102,7 +102,7 @@ def test_appointing_needs_manage_bodies_over_the_body(cast, role):
 def test_secretary_of_a_cannot_appoint_in_the_community_body(cast):
     with pytest.raises(PermissionDenied):
         services.membership_appoint(
-            actor=cast.secretary, body=cast.residents_committee, person=PersonFactory(),
+            actor=cast.secretary, body=cast.residents_committee, person=resident_of(cast.a),
             post=Post.COMMUNITY_WORKER,
         )  # fmt: skip
 
@@ -118,7 +118,7 @@ def test_term_ending_before_it_starts_is_refused_by_the_database(cast):
 def test_term_ending_before_it_starts_is_refused_by_the_service(cast):
     with pytest.raises(ValidationError):
         services.membership_appoint(
-            actor=cast.secretary, body=cast.branch_a, person=PersonFactory(), post=Post.MEMBER,
+            actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a), post=Post.MEMBER,
             start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 30),
         )  # fmt: skip
     assert not AuditEvent.objects.exists()
@@ -127,7 +127,7 @@ def test_term_ending_before_it_starts_is_refused_by_the_service(cast):
 def test_one_day_term_is_allowed(cast):
     day = dt.date(2026, 5, 1)
     membership = services.membership_appoint(
-        actor=cast.secretary, body=cast.branch_a, person=PersonFactory(), post=Post.MEMBER,
+        actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a), post=Post.MEMBER,
         start=day, end=day,
     )  # fmt: skip
     assert membership.end == membership.start
@@ -172,7 +172,7 @@ def test_membership_ending_today_still_grants_today(cast):
 def test_dual_registration_needs_an_in_service_member(cast):
     with pytest.raises(ValidationError, match="在职党员"):
         services.party_member_register(
-            actor=cast.community_worker, person=PersonFactory(), organisation_name="某局机关党支部",
+            actor=cast.community_worker, person=resident_of(cast.a), organisation_name="某局机关党支部",
             is_in_service=False, registered_community=cast.community,
         )  # fmt: skip
     assert not PartyMember.objects.exists()
@@ -200,7 +200,7 @@ def test_in_service_member_registers_and_may_handle_in_the_community(cast):
 
 def test_member_without_dual_registration_needs_no_service(cast):
     member = services.party_member_register(
-        actor=cast.community_worker, person=PersonFactory(), organisation=cast.branch_a
+        actor=cast.community_worker, person=resident_of(cast.a), organisation=cast.branch_a
     )
     assert member.registered_community is None
     assert member.registered_on is None
@@ -209,7 +209,7 @@ def test_member_without_dual_registration_needs_no_service(cast):
 def test_party_member_needs_an_organisation(cast):
     with pytest.raises(ValidationError):
         services.party_member_register(
-            actor=cast.community_worker, person=PersonFactory(), is_in_service=True,
+            actor=cast.community_worker, person=resident_of(cast.a), is_in_service=True,
             registered_community=cast.community,
         )  # fmt: skip
 
@@ -217,7 +217,7 @@ def test_party_member_needs_an_organisation(cast):
 def test_secretary_of_a_cannot_register_members_with_the_community(cast):
     with pytest.raises(PermissionDenied):
         services.party_member_register(
-            actor=cast.secretary, person=PersonFactory(), organisation_name="某局机关党支部",
+            actor=cast.secretary, person=resident_of(cast.a), organisation_name="某局机关党支部",
             is_in_service=True, registered_community=cast.community,
         )  # fmt: skip
 
@@ -228,7 +228,7 @@ def test_secretary_of_a_cannot_register_members_with_the_community(cast):
 @pytest.fixture
 def central(cast) -> Membership:
     return services.membership_appoint(
-        actor=cast.secretary, body=cast.branch_a, person=PersonFactory(),
+        actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a),
         post=Post.CENTRAL_HOUSEHOLD,
     )  # fmt: skip
 
@@ -254,7 +254,7 @@ def test_central_household_cannot_link_a_household_of_another_compound(cast, cen
 
 def test_only_a_central_household_links_households(cast):
     member = services.membership_appoint(
-        actor=cast.secretary, body=cast.branch_a, person=PersonFactory(), post=Post.MEMBER
+        actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a), post=Post.MEMBER
     )
     with pytest.raises(ValidationError, match="党员中心户"):
         services.central_household_link(
@@ -294,7 +294,7 @@ def test_ended_central_household_cannot_link_households(cast, central):
 def test_central_household_links_only_within_its_own_scope(cast):
     """One scoped to building 2 looks after households of building 2, not of building 1."""
     scoped = services.membership_appoint(
-        actor=cast.secretary, body=cast.branch_a, person=PersonFactory(),
+        actor=cast.secretary, body=cast.branch_a, person=resident_of(cast.a),
         post=Post.CENTRAL_HOUSEHOLD, scope=cast.building_a2,
     )  # fmt: skip
     with pytest.raises(ValidationError):
@@ -342,10 +342,9 @@ def test_secretary_cannot_appoint_an_owners_committee_chair(cast):
 
     from gongzhi.bodies import services as body_services
     from gongzhi.bodies.models import Membership
-    from tests.factories import PersonFactory
 
     # The secretary may manage the branch's members ...
-    someone = PersonFactory()
+    someone = resident_of(cast.a)
     body_services.membership_appoint(
         actor=cast.secretary, body=cast.branch_a, person=someone, post="member"
     )
@@ -363,9 +362,8 @@ def test_secretary_cannot_appoint_an_owners_committee_chair(cast):
 
 def test_community_worker_may_appoint_a_property_clerk(cast):
     from gongzhi.bodies import services as body_services
-    from tests.factories import PersonFactory
 
     membership = body_services.membership_appoint(
-        actor=cast.community_worker, body=cast.property_a, person=PersonFactory(), post="clerk"
+        actor=cast.community_worker, body=cast.property_a, person=resident_of(cast.a), post="clerk"
     )
     assert membership.pk
