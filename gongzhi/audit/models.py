@@ -33,7 +33,25 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError()
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A model whose rows are inserted once and never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:  # rows get their pk from the database, once
+            raise AppendOnlyError()
+        # Always an INSERT: a new instance carrying an existing pk must not become an UPDATE.
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError()
+
+
+class AuditEvent(AppendOnlyModel):
     """审计事件: who did what to which object, when, with the data before and after.
 
     Never changed or deleted: the model refuses it here, and on PostgreSQL a trigger
@@ -75,19 +93,8 @@ class AuditEvent(models.Model):
         actor = self.actor_label or gettext("系统")
         return f"{self.at:%Y-%m-%d %H:%M} {actor} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:  # events get their pk from the database, once
-            raise AppendOnlyError()
-        # Always an INSERT: a new instance carrying an existing pk must not become an UPDATE.
-        kwargs["force_insert"] = True
-        kwargs.pop("force_update", None)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError()
-
-
-class AuditEventPlace(models.Model):
+class AuditEventPlace(AppendOnlyModel):
     """A further place an event's change touched, so that its auditors see it too.
 
     A change made at one place can reach another: appointing a person who lives in
@@ -113,13 +120,3 @@ class AuditEventPlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} @ {self.path}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError()
-        kwargs["force_insert"] = True
-        kwargs.pop("force_update", None)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError()

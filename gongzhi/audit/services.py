@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import uuid
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction

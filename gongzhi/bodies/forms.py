@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Post
-from gongzhi.people.permissions import can_reach_person
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.selectors import person_in_scope, scope_choices, scope_node
+from gongzhi.people.permissions import can_reach_person
 
 
 class DateInput(forms.DateInput):
