@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from gongzhi.bodies.models import Body
-from gongzhi.core import access, sql
+from gongzhi.core import access, refs, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
@@ -26,6 +26,7 @@ from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
 from gongzhi.demands.rules import DemandError
 from gongzhi.demands.services.config import ensure_manage
 from gongzhi.people.models import Person
+from gongzhi.people.permissions import get_resident_for
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
 from gongzhi.places.permissions import get_compound_for
@@ -77,6 +78,17 @@ def _one(model, pk, field: str, message: str):
     if obj is None:
         raise DemandError({field: [message]})
     return obj
+
+
+def _reporter(user, compound, pk) -> Person | None:
+    """The reporter named by staff filing on someone's behalf: a person living in or owning
+    a room of the compound (people.permissions), else a field error that tells nothing."""
+    if pk is None:
+        return None
+    person = refs.resolve(lambda u, i: get_resident_for(u, compound, i), user, pk)
+    if person is None:
+        raise DemandError({"reporter": [_("本小区没有这位住户或业主。")]})
+    return person
 
 
 def _detail(request, demand, status_code=status.HTTP_200_OK) -> Response:
@@ -135,7 +147,7 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
             photos=data["photos"],
             category=_one(Category, data.get("category"), "category", _("类别不存在。")),
         )
-        reporter = _one(Person, data.get("reporter"), "reporter", _("人员不存在。"))
+        reporter = _reporter(request.user, compound, data.get("reporter"))
         channel = data["channel"]
         if data["kind"] == Kind.MICRO_WISH:
             demand = services.microwish_file(reporter=reporter, channel=channel, **common)

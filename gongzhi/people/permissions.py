@@ -129,21 +129,15 @@ def lives_or_owns_in(person, compound_path: str) -> bool:
     )
 
 
-def get_resident_for(user, compound, pk: int, *, capability: Cap):
-    """A person living in or owning a room of ``compound`` now, if ``user`` holds
-    ``capability`` there (filing on behalf, proxies); 404 otherwise."""
-    from gongzhi.people.models import Ownership, Person, Residency
+def get_resident_for(user, compound, pk: int, *, capability: Cap | None = None):
+    """A person living in or owning a room of ``compound`` now (the reporter of a demand
+    filed on their behalf, a proxy holder), if ``user`` holds ``capability`` there when one
+    is named; 404 otherwise, the same for a missing id and a person of elsewhere."""
+    from gongzhi.people.models import Person
 
-    if not access.allows(user, capability, compound.path):
+    if capability is not None and not access.allows(user, capability, compound.path):
         raise Http404
-    lives = Residency.objects.filter(
-        person_id=pk,
-        until__isnull=True,
-        household__moved_out__isnull=True,
-        household__room__compound_id=compound.pk,
-    )
-    owns = Ownership.objects.filter(person_id=pk, until__isnull=True, room__compound_id=compound.pk)
     person = Person.objects.filter(pk=pk).first()
-    if person is None or not (lives.exists() or owns.exists()):
+    if person is None or not lives_or_owns_in(person, compound.path):
         raise Http404
     return person

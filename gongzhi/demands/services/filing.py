@@ -31,6 +31,7 @@ from gongzhi.demands.photos import prepare as prepare_photos
 from gongzhi.demands.rules import DemandError
 from gongzhi.demands.services._common import actor_account, add_event, save_photos
 from gongzhi.people.models import Ownership, Person, Residency
+from gongzhi.people.permissions import lives_or_owns_in
 from gongzhi.people.selectors import homes_of
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
@@ -248,6 +249,9 @@ def _check_on_behalf(actor, compound, reporter, channel, place_kind, room, build
         )
     if channel not in STAFF_CHANNELS:
         raise DemandError({"channel": [_("代录入须注明来源:电话、入户走访、纸质意见条或会议。")]})
+    if reporter is not None and not lives_or_owns_in(reporter, compound.path):
+        # The reporter comes to see and withdraw the demand: only a person of the compound.
+        raise DemandError({"reporter": [_("本小区没有这位住户或业主。")]})
     if (
         reporter is not None
         and place_kind == PlaceKind.ROOM
