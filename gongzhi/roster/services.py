@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
+from gongzhi.core.capabilities import Cap
+from gongzhi.people import permissions as people_permissions
 from gongzhi.people.models import Household, Ownership, Person, Residency
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Entrance, Grid, Room
@@ -86,7 +88,7 @@ def roster_import(*, actor, compound: Compound, upload: Any, filename: str = "")
     with transaction.atomic():
         # One import per compound at a time (PostgreSQL; SQLite serialises writes anyway).
         Compound.objects.select_for_update().filter(pk=compound.pk).values_list("pk").get()
-        upsert = _Upsert(compound, roster)
+        upsert = _Upsert(compound, roster, actor=actor)
         errors = upsert.load()
         if errors:
             raise RosterInvalid(errors)
@@ -102,6 +104,7 @@ def roster_import(*, actor, compound: Compound, upload: Any, filename: str = "")
                 "counts": counts,
             },
             place_path=compound.path,
+            also_at=upsert.touched_elsewhere,
         )
     return ImportResult(rows=roster.rows, sha256=digest, counts=counts)
 
@@ -175,6 +178,9 @@ class _Upsert:
 
     compound: Compound
     roster: Roster
+    actor: Any = None
+    # Places, outside this compound, of the people this import links (their auditors see it).
+    touched_elsewhere: set[str] = field(default_factory=set)
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {k: {"created": 0, "updated": 0} for k in KINDS}
     )
@@ -261,6 +267,14 @@ class _Upsert:
         return errors
 
     def _match_persons(self) -> list[RowError]:
+        """Find the people of the file among those already known.
+
+        A person registered elsewhere (living, owning or serving outside this compound) is
+        linked only if the importer holds roster.edit wherever they are registered
+        (people.permissions.can_reach_person); otherwise an ID number refuses the row
+        without telling whose it is, and a name with a phone is taken as a new person.
+        A person registered nowhere may be linked by the right name and ID number.
+        """
         specs = self.roster.persons
         by_id: dict[str, Person] = {}
         for chunk in _chunks(sorted({s.id_number for s in specs.values() if s.id_number})):
@@ -269,19 +283,37 @@ class _Upsert:
         for chunk in _chunks(sorted({s.phone for s in specs.values() if s.phone})):
             for p in Person.objects.filter(phone__in=chunk).order_by("pk"):
                 by_name_phone.setdefault((p.name, p.phone), []).append(p)
+        elsewhere = self._registrations_elsewhere(
+            [p for p in by_id.values()] + [p for ps in by_name_phone.values() for p in ps]
+        )
 
         errors: list[RowError] = []
         self.people: dict[PersonKey, Person | None] = {}
         claimed: set[int] = set()
         for key, spec in specs.items():
             person = by_id.get(spec.id_number) if spec.id_number else None
+            if person is not None and not self._may_link(person, elsewhere):
+                errors.append(
+                    RowError(
+                        spec.row,
+                        self._column(rules.ID_NUMBER),
+                        _(
+                            "该身份证号已在您管辖范围以外登记,不能在此导入;"
+                            "请由同时管辖两地的工作人员办理。"
+                        ),
+                    )
+                )
+                continue
             if person is not None and person.name != spec.name:
                 errors.append(
                     RowError(
                         spec.row,
                         self._column(rules.ID_NUMBER),
                         _("系统中该身份证号登记的姓名是「%(stored)s」,与「%(given)s」不一致。")
-                        % {"stored": person.name, "given": spec.name},
+                        % {"stored": person.name, "given": spec.name}
+                        if person.pk in self.local_people or person.pk in elsewhere
+                        else _("系统中该身份证号登记的姓名与「%(given)s」不一致。")
+                        % {"given": spec.name},
                     )
                 )
                 continue
@@ -289,7 +321,9 @@ class _Upsert:
                 candidates = [
                     p
                     for p in by_name_phone.get((spec.name, spec.phone), [])
-                    if p.pk not in claimed and not (spec.id_number and p.id_number)
+                    if p.pk not in claimed
+                    and not (spec.id_number and p.id_number)
+                    and self._may_link(p, elsewhere)
                 ]
                 candidates.sort(key=lambda p: (p.pk not in self.local_people, p.pk))
                 person = candidates[0] if candidates else None
@@ -299,8 +333,25 @@ class _Upsert:
                 person = self.room_people.get((room.pk, spec.name)) if room else None
             if person is not None:
                 claimed.add(person.pk)
+                self.touched_elsewhere.update(elsewhere.get(person.pk, ()))
             self.people[key] = person
         return errors
+
+    def _registrations_elsewhere(self, people: list[Person]) -> dict[int, list[str]]:
+        """Where the non-local ``people`` are registered, outside this compound."""
+        ids = {p.pk for p in people if p.pk not in self.local_people}
+        return {
+            pk: [p for p in paths if not p.startswith(self.compound.path)]
+            for pk, paths in people_permissions.registered_paths(ids).items()
+        }
+
+    def _may_link(self, person: Person, elsewhere: dict[int, list[str]]) -> bool:
+        if person.pk in self.local_people or self.actor is None:
+            return True
+        paths = elsewhere.get(person.pk)
+        if not paths:  # registered nowhere, or only in this compound
+            return True
+        return people_permissions.can_reach_person(self.actor, person, Cap.EDIT_ROSTER, paths=paths)
 
     # -- writing --------------------------------------------------------------------------
 

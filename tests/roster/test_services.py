@@ -15,7 +15,13 @@ from gongzhi.people.models import Household, Ownership, Person, Residency
 from gongzhi.places.models import Building, Compound, Entrance, Grid, Room
 from gongzhi.roster import rules, services
 from gongzhi.roster.services import RosterInvalid
-from tests.factories import CompoundFactory, OwnershipFactory, PersonFactory
+from tests.factories import (
+    AccountFactory,
+    CompoundFactory,
+    OwnershipFactory,
+    PersonFactory,
+    RoomFactory,
+)
 from tests.roster import files
 from tests.roster.files import owner_row, row
 
@@ -194,8 +200,18 @@ def test_conflict_with_stored_person_writes_nothing(cast, empty):
         run_import(cast.community_worker, empty, rows)
     (error,) = caught.value.errors
     assert (error.row, error.column) == (3, "身份证号")
-    assert "「真名」" in error.message
+    # Registered nowhere: the stored name is not told (no oracle for names by ID number).
+    assert "真名" not in error.message and "「业主1」" in error.message
     assert not Room.objects.filter(building__compound=empty).exists()
+
+
+def test_conflict_names_the_stored_person_to_whom_the_importer_reaches(cast, empty):
+    person = PersonFactory(name="真名", id_number=files.id_number(1))
+    OwnershipFactory(room=RoomFactory(building=cast.building_a1), person=person)
+    with pytest.raises(RosterInvalid) as caught:
+        run_import(cast.community_worker, empty, [owner_row(i) for i in range(5)])
+    (error,) = caught.value.errors
+    assert "「真名」" in error.message
 
 
 def test_moving_a_building_to_another_grid_is_refused(cast):
@@ -271,13 +287,65 @@ def test_existing_person_is_matched_by_name_and_phone_and_gains_the_id_number(ca
 
 def test_existing_person_is_matched_by_id_number_across_compounds(cast, empty):
     person = PersonFactory(name="王五", id_number=files.id_number(5), phone=files.phone(5))
-    OwnershipFactory(room=cast.room_z, person=person)
+    OwnershipFactory(room=cast.room_b, person=person)  # B: the same community
     rows = [{**owner_row(5), "姓名": "王五", "手机号": files.phone(6)}]
     result = run_import(cast.community_worker, empty, rows)
     assert result.counts["persons"] == {"created": 0, "updated": 1}
     person.refresh_from_db()
     assert person.phone == files.phone(6)
     assert person.ownerships.count() == 2
+    # The import changed a person of B: B's auditors see the event too.
+    event = AuditEvent.objects.get(action="roster.import")
+    assert event.place_path == empty.path
+    assert list(event.places.values_list("path", flat=True)) == [cast.room_b.path]
+
+
+@pytest.mark.parametrize("who", ["secretary_of_empty", "community_worker"])
+def test_a_person_registered_outside_the_importers_scope_is_not_linked(
+    cast, empty, who, monkeypatch
+):
+    """The hole: an import into one compound, with the ID number of a person of another,
+    told that person's real name on a mismatch, and on a match rewrote their phone and
+    made them an owner here, audited only here."""
+    person = PersonFactory(name="王五", id_number=files.id_number(5), phone=files.phone(5))
+    OwnershipFactory(room=cast.room_z, person=person)  # Z: another community
+    if who == "secretary_of_empty":
+        actor = AccountFactory()
+        grant_only(monkeypatch, actor, empty.path, Cap.EDIT_ROSTER, Cap.VIEW_ROSTER)
+    else:
+        actor = cast.community_worker
+    for name in ("王五", "别人"):
+        rows = [{**owner_row(5), "姓名": name, "手机号": files.phone(6)}]
+        with pytest.raises(RosterInvalid) as caught:
+            run_import(actor, empty, rows)
+        (error,) = caught.value.errors
+        assert error.column == "身份证号"
+        assert "王五" not in error.message
+        assert "管辖范围以外" in error.message
+    person.refresh_from_db()
+    assert person.phone == files.phone(5)
+    assert person.ownerships.count() == 1
+    assert not AuditEvent.objects.filter(action="roster.import").exists()
+
+
+def test_a_name_and_phone_of_someone_elsewhere_makes_a_new_person(cast, empty):
+    person = PersonFactory(name="王五", phone=files.phone(5))
+    OwnershipFactory(room=cast.room_z, person=person)
+    rows = [{**owner_row(5), "姓名": "王五", "手机号": files.phone(5), "身份证号": ""}]
+    result = run_import(cast.community_worker, empty, rows)
+    assert result.counts["persons"] == {"created": 1, "updated": 0}
+    assert person.ownerships.count() == 1
+
+
+def test_a_superuser_links_across_communities(cast, empty):
+    person = PersonFactory(name="王五", id_number=files.id_number(5), phone=files.phone(5))
+    OwnershipFactory(room=cast.room_z, person=person)
+    admin = AccountFactory(is_superuser=True)
+    rows = [{**owner_row(5), "姓名": "王五", "手机号": files.phone(6)}]
+    run_import(admin, empty, rows)
+    assert person.ownerships.count() == 2
+    event = AuditEvent.objects.get(action="roster.import")
+    assert list(event.places.values_list("path", flat=True)) == [cast.room_z.path]
 
 
 def test_stored_designated_voter_stays_unless_the_file_names_another(cast):
