@@ -11,6 +11,7 @@ from gongzhi.bodies.models import Body, Post
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.selectors import person_in_scope, scope_choices, scope_node
 from gongzhi.people.permissions import can_reach_person
+from gongzhi.people.rules import normalise_mobile
 
 
 class DateInput(forms.DateInput):
@@ -33,8 +34,18 @@ class AppointForm(forms.Form):
     person = forms.CharField(
         label=_("手机号或身份证号"),
         max_length=20,
+        required=False,
         help_text=_("须是在本组织范围内居住、有房产或任职的人员。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # A person not yet registered (a property clerk living elsewhere): registered by the post.
+    new_name = forms.CharField(label=_("新人员姓名"), max_length=50, required=False)
+    new_phone = forms.CharField(
+        label=_("新人员手机号"), max_length=11, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+    new_id_number = forms.CharField(
+        label=_("新人员身份证号"), max_length=18, required=False, help_text=_("选填")
     )
     post = forms.ChoiceField(label=_("职务"))
     scope = forms.ChoiceField(
@@ -56,6 +67,8 @@ class AppointForm(forms.Form):
             del self.fields["scope"]
 
     def clean_person(self):
+        if not (self.cleaned_data.get("person") or "").strip():
+            return None
         found = [
             person
             for person in person_in_scope(self.cleaned_data["person"], self.body.place_path)
@@ -80,6 +93,20 @@ class AppointForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        newcomer = {
+            "name": (data.get("new_name") or "").strip(),
+            "phone": normalise_mobile(data.get("new_phone") or ""),
+            "id_number": (data.get("new_id_number") or "").strip(),
+        }
+        if data.get("person") is None and "person" not in self.errors:
+            if not (newcomer["name"] or newcomer["phone"]):
+                self.add_error("person", _("请填写手机号或身份证号;此人尚未登记时,请登记新人员。"))
+            elif not newcomer["name"]:
+                self.add_error("new_name", _("请填写新人员的姓名。"))
+            elif not newcomer["phone"]:
+                self.add_error("new_phone", _("请填写新人员的手机号。"))
+            else:
+                data["newcomer"] = newcomer
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("任期结束不能早于开始。"))

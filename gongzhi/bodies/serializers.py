@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from gongzhi.bodies.models import Body, Membership, Post
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ScopedRef
+from gongzhi.people import rules as people_rules
+from gongzhi.people.models import Gender, validate_id_number, validate_mobile
 from gongzhi.people.permissions import PERSON_NOT_FOUND, person_getter
 from gongzhi.people.serializers import PersonCardField
 from gongzhi.places import models as place_models
@@ -70,15 +73,47 @@ class BodyDetailSerializer(serializers.Serializer):
     members = MembershipSerializer(many=True, source="current_memberships")
 
 
+class NewcomerSerializer(serializers.Serializer):
+    """A person not yet registered, registered by the post they are given."""
+
+    name = serializers.CharField(max_length=50, help_text="姓名")
+    phone = serializers.CharField(max_length=11, help_text="手机号")
+    id_number = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text="身份证号(选填)"
+    )
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+
+    def validate_phone(self, value: str) -> str:
+        value = people_rules.normalise_mobile(value)
+        try:
+            validate_mobile(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return value
+
+    def validate_id_number(self, value: str) -> str:
+        value = people_rules.normalise_id_number(value) or ""
+        if value:
+            try:
+                validate_id_number(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return value
+
+
 class MembershipAppointSerializer(serializers.Serializer):
     """Appoint a person to a post; the scope defaults to the body's place and may be
-    narrowed to a building (by id) or any place node inside the body's (by path)."""
+    narrowed to a building (by id) or any place node inside the body's (by path).
+    Name either ``person`` (registered, within your reach) or ``newcomer`` (not yet
+    registered)."""
 
     person = ScopedRef(
         getter=person_getter(Cap.MANAGE_BODIES),
         message=PERSON_NOT_FOUND,
-        help_text="人员编号;须在您可管理组织的范围内登记(居住、有房产或任职)",
+        required=False,
+        help_text="人员编号;须登记在您可管理组织的范围内(居住、有房产,或无住房者任职)",
     )
+    newcomer = NewcomerSerializer(required=False, help_text="尚未登记的人员:登记并任命")
     post = serializers.ChoiceField(choices=Post.choices)
     scope_path = serializers.CharField(
         required=False, max_length=200, help_text="负责范围的地点路径,如 d1/s2/c3/p4/g5/"
@@ -107,6 +142,10 @@ class MembershipAppointSerializer(serializers.Serializer):
         return building
 
     def validate(self, attrs):
+        if ("person" in attrs) == ("newcomer" in attrs):
+            raise serializers.ValidationError(
+                {"person": _("请指定一位已登记的人员(person),或登记一位新人员(newcomer)。")}
+            )
         if "scope_path" in attrs and "building" in attrs:
             raise serializers.ValidationError(_("负责范围只能用 scope_path 或 building 之一指定。"))
         scope = attrs.pop("scope_path", None) or attrs.pop("building", None)

@@ -18,6 +18,7 @@ from gongzhi.core.access import ensure, is_superuser
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
 from gongzhi.people import permissions as people_permissions
+from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Household, Person
 from gongzhi.places.models import Community, Compound
 from gongzhi.places.rules import is_within
@@ -56,14 +57,23 @@ def membership_appoint(
     *,
     actor,
     body: Body,
-    person: Person,
+    person: Person | None = None,
+    newcomer: dict | None = None,
     post: str,
     scope=None,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Membership:
-    """Give a person a post in a body for a term; ``scope`` narrows it (building, grid)."""
+    """Give a person a post in a body for a term; ``scope`` narrows it (building, grid).
+
+    ``person`` is someone already registered, whom the actor must reach (bodies.manage
+    wherever they are registered: people.permissions). ``newcomer`` (name, phone, and
+    optionally id_number and gender) registers a person not yet known, by this post: a
+    property clerk or a partner unit's liaison who lives elsewhere.
+    """
     ensure(actor is None or permissions.can_manage_members(actor, body))
+    if (person is None) == (newcomer is None):
+        raise ValidationError({"person": _("请指定一位已登记的人员,或登记一位新人员。")})
     if post not in Post.values:
         raise ValidationError({"post": _("未知职务。")})
     scope_path = scope.path if scope is not None else body.place_path
@@ -73,13 +83,18 @@ def membership_appoint(
         actor is None or permissions.can_appoint(actor, body, post, scope_path),
         _("不能任命拥有您本人所没有权限的职务(如业委会主任须经选举产生)。"),
     )
-    registered = people_permissions.registered_paths([person.pk]).get(person.pk, [])
-    ensure_field(
-        actor is None
-        or people_permissions.can_reach_person(actor, person, Cap.MANAGE_BODIES, paths=registered),
-        "person",
-        people_permissions.PERSON_NOT_FOUND,
-    )
+    if newcomer is not None:
+        person, registered = _register_newcomer(actor, newcomer, scope_path), []
+    else:
+        registered = people_permissions.registered_paths([person.pk]).get(person.pk, [])
+        ensure_field(
+            actor is None
+            or people_permissions.can_reach_person(
+                actor, person, Cap.MANAGE_BODIES, paths=registered
+            ),
+            "person",
+            people_permissions.PERSON_NOT_FOUND,
+        )
     membership = Membership(
         body=body,
         person=person,
@@ -190,6 +205,34 @@ def party_member_register(
     )
     _forget_person(person)
     return member
+
+
+def _register_newcomer(actor, fields: dict, scope_path: str) -> Person:
+    """A person not yet known, registered at the post they are given (in the caller's
+    transaction). An ID number already on record is refused without telling whose it is."""
+    id_number = people_rules.normalise_id_number(fields.get("id_number") or None)
+    if id_number and Person.objects.filter(id_number=id_number).exists():
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "该身份证号已有登记:请按手机号或身份证号查找此人后任命;"
+                    "若此人登记在您的管辖范围以外,请由同时管辖两地的工作人员办理。"
+                )
+            }
+        )
+    person = Person(
+        name=fields.get("name", ""),
+        phone=fields.get("phone", ""),
+        id_number=id_number,
+        gender=fields.get("gender", ""),
+    )
+    person.full_clean()
+    person.save()
+    audit.record(
+        actor=actor, action="person.create", obj=person, after=snapshot(person),
+        place_path=scope_path,
+    )  # fmt: skip
+    return person
 
 
 def _forget_person(person: Person) -> None:

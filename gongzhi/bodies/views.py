@@ -62,6 +62,21 @@ def _render(
     )
 
 
+_NEWCOMER_FIELDS = {"name": "new_name", "phone": "new_phone", "id_number": "new_id_number"}
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """The service's per-field refusals, on the form's fields where they have one."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in exc.message_dict.items():
+        name = _NEWCOMER_FIELDS.get(field, field)
+        for message in errors:
+            form.add_error(name if name in form.fields else None, message)
+
+
 @login_required
 @require_GET
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -81,14 +96,14 @@ def member_appoint(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 body=body,
                 person=data["person"],
+                newcomer=data.get("newcomer"),
                 post=data["post"],
                 scope=data.get("scope"),
                 start=data["start"],
                 end=data.get("end"),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            _add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -154,7 +154,7 @@ def test_appointing_across_compounds_is_seen_by_the_auditors_of_both(cast):
 def test_api_refuses_another_compounds_person_as_it_refuses_a_missing_one(cast, api):
     client = api(cast.secretary)
     outsider = cast.outsider.person
-    outsider.id_number = "110101199003076519"
+    outsider.id_number = "11010119900307651X"
     outsider.save()
     foreign = appoint(client, cast.branch_a, person=outsider.pk, post="member")
     missing = appoint(client, cast.branch_a, person=99999999, post="member")
@@ -194,3 +194,72 @@ def test_web_form_finds_a_person_of_the_compound(cast, client):
     )
     assert response.status_code == 302
     assert Membership.objects.filter(person=person, body=cast.branch_a).exists()
+
+
+# --- a newcomer is registered by the post they are given ---------------------------------
+
+
+def test_community_worker_registers_and_appoints_a_clerk_living_elsewhere(cast, api):
+    response = appoint(
+        api(cast.community_worker), cast.property_a, post="clerk",
+        newcomer={"name": "新物业员", "phone": "13912340000"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    membership = Membership.objects.get(pk=response.json()["id"])
+    assert membership.person.name == "新物业员"
+    assert registered_paths([membership.person.pk]) == {membership.person.pk: [cast.a.path]}
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "place_path"))
+    assert actions == [("person.create", cast.a.path), ("membership.appoint", cast.a.path)]
+
+
+def test_a_newcomer_with_an_id_number_on_record_is_refused_without_telling_whose(cast, api):
+    cast.outsider.person.id_number = "11010119900307651X"
+    cast.outsider.person.save()
+    response = appoint(
+        api(cast.community_worker), cast.property_a, post="clerk",
+        newcomer={"name": "冒名", "phone": "13912340001", "id_number": "11010119900307651X"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert list(response.json()) == ["id_number"]
+    assert cast.outsider.person.name not in response.content.decode()
+    assert (
+        not Membership.objects.filter(body=cast.property_a, post="clerk")
+        .exclude(person=cast.clerk.person)
+        .exists()
+    )
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"person": 1, "newcomer": {"name": "甲", "phone": "13912340002"}},
+        {"newcomer": {"name": "甲", "phone": "123"}},
+        {"newcomer": {"name": "甲", "phone": "13912340002", "id_number": "110101199003076510"}},
+    ],
+)
+def test_person_or_newcomer_exactly_one_and_valid(cast, api, payload):
+    response = appoint(api(cast.community_worker), cast.property_a, post="clerk", **payload)
+    assert response.status_code == 400
+    assert not AuditEvent.objects.exists()
+
+
+def test_web_form_registers_a_newcomer(cast, client):
+    client.force_login(cast.community_worker)
+    response = client.post(
+        f"/bodies/{cast.property_a.pk}/members/",
+        {"new_name": "新物业员", "new_phone": "13912340003", "post": "clerk",
+         "start": "2026-01-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Membership.objects.filter(body=cast.property_a, person__name="新物业员").exists()
+
+
+def test_web_form_asks_for_someone(cast, client):
+    client.force_login(cast.community_worker)
+    response = client.post(
+        f"/bodies/{cast.property_a.pk}/members/", {"post": "clerk", "start": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "请填写手机号或身份证号" in response.content.decode()
