@@ -166,8 +166,3 @@ def test_rollup_rebuild_matches_the_trigger(cast):
         rollup.rebuild(cursor)
         cursor.execute(query)
         assert cursor.fetchall() == by_trigger
-
-
-def test_rollup_threshold_is_the_rules():
-    assert rules.SATISFIED_AT_OR_ABOVE == 4  # written into the roll-up trigger (0003)
-    assert {"closed", "closed_unrated", "withdrawn", "merged"} == rules.TERMINAL
