@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.timefmt import local_minute
 from gongzhi.places.models import PATH_MAX
 
 
@@ -91,7 +92,7 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         actor = self.actor_label or gettext("系统")
-        return f"{self.at:%Y-%m-%d %H:%M} {actor} {self.action}"
+        return f"{local_minute(self.at)} {actor} {self.action}"
 
 
 class AuditEventPlace(AppendOnlyModel):

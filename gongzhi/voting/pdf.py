@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import segno
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,6 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from gongzhi.core.timefmt import local_minute
 from gongzhi.voting.models import Assembly
 from gongzhi.voting.report import assembly_reports
 
@@ -69,7 +69,6 @@ def result_pdf(assembly: Assembly, *, verify_url: str) -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
     )
-    closed = timezone.localtime(assembly.closed_at) if assembly.closed_at else None
     story = [
         Paragraph(f"{assembly.compound.name} {assembly.title}", s["title"]),
         Paragraph(_("表决结果公示"), s["title"]),
@@ -77,11 +76,11 @@ def result_pdf(assembly: Assembly, *, verify_url: str) -> bytes:
         Paragraph(
             _("投票时间：%(opens)s 至 %(closes)s；结束表决：%(closed)s。")
             % {
-                "opens": f"{timezone.localtime(assembly.opens_at):%Y-%m-%d %H:%M}",
-                "closes": f"{timezone.localtime(assembly.closes_at):%Y-%m-%d %H:%M}",
-                "closed": f"{closed:%Y-%m-%d %H:%M}",
+                "opens": local_minute(assembly.opens_at),
+                "closes": local_minute(assembly.closes_at),
+                "closed": local_minute(assembly.closed_at),
             }
-            if closed
+            if assembly.closed_at
             else "",
             s["body"],
         ),

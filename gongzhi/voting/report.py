@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from gongzhi.core.timefmt import local_minute
 from gongzhi.voting import rules
 from gongzhi.voting.models import Assembly, Question
 from gongzhi.voting.selectors import percent, result_rows
@@ -125,7 +126,7 @@ def result_text(assembly: Assembly, verify_url: str = "") -> str:
         % {
             "compound": assembly.compound.name,
             "title": assembly.title,
-            "closed": f"{assembly.closed_at:%Y-%m-%d %H:%M}",
+            "closed": local_minute(assembly.closed_at),
         },
         "",
     ]

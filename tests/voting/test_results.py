@@ -3,6 +3,7 @@ itself, is posted as a notice with a PDF, and any receipt can be checked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -134,3 +135,9 @@ def test_publishing_posts_the_result_notice_with_the_pdf(cast, closed):
 def test_recount_from_the_published_list_matches(closed):
     text = ledger.ledger_text(selectors.ledger_lines(closed))
     assert ledger.ledger_hash(ledger.parse_ledger(text)) == closed.ballots_hash
+
+
+def test_result_notice_gives_the_closing_time_in_the_readers_zone(closed):
+    """Closing at 23:45 UTC is 07:45 the next day in Asia/Shanghai, as the result page says."""
+    closed.closed_at = dt.datetime(2026, 10, 29, 23, 45, tzinfo=dt.UTC)
+    assert "于 2026-10-30 07:45 结束表决" in result_text(closed, VERIFY)

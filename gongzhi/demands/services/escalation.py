@@ -13,11 +13,11 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
+from gongzhi.core.timefmt import local_minute
 from gongzhi.demands import notify as N
 from gongzhi.demands import rules, selectors
 from gongzhi.demands.models import Demand, EventKind
@@ -117,7 +117,7 @@ def _escalate_one(pk: int, now: dt.datetime) -> bool:
             return False
         note = {
             "deadline": rules.DEADLINE_FIELD[State(d.state)],
-            "due": f"{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}",
+            "due": local_minute(d.due_at),
         }
         called = _call_in(d)
         if called is None:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.timefmt import local_minute
 from gongzhi.voting import rules
 from gongzhi.voting.models import Assembly, Election
 
@@ -110,4 +111,4 @@ def share_lock_state(assembly_id: int) -> str:
 
 
 def fmt_time(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return local_minute(value)

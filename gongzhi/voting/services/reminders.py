@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.timefmt import local_day
 from gongzhi.notices.models import NoticeKind
 from gongzhi.notices.services import notice_post
 from gongzhi.voting import rules
@@ -75,7 +76,7 @@ def remind_unfiled_elections(now: dt.datetime) -> int:
                 )
                 % {
                     "committee": election.committee_label,
-                    "counted": f"{election.counted_at:%Y-%m-%d}",
+                    "counted": local_day(election.counted_at),
                     "deadline": rules.FILING_DEADLINE_DAYS,
                 },
                 kind=NoticeKind.REMINDER,
