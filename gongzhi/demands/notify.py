@@ -13,25 +13,41 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 logger = logging.getLogger("gongzhi.demands")
 
 # Kinds of notification this app sends (registered with the notifications app if present).
 KINDS: dict[str, str] = {
-    "demand.filed": "新诉求待派单",
-    "demand.dispatched": "诉求派单",
-    "demand.returned": "诉求被退回",
-    "demand.whistled": "吹哨报到",
-    "demand.escalated": "诉求超时升级",
-    "demand.reported_in": "已报到",
-    "demand.accepted": "诉求已接单",
-    "demand.resolved": "诉求已办结待评价",
-    "demand.rectification": "诉求需整改",
-    "demand.feedback": "诉求反馈",
-    "demand.closed": "诉求已总结关闭",
-    "demand.merged": "诉求已合并",
-    "demand.withdrawn": "诉求已撤回",
+    "demand.filed": gettext_lazy("新诉求待派单"),
+    "demand.dispatched": gettext_lazy("诉求派单"),
+    "demand.returned": gettext_lazy("诉求被退回"),
+    "demand.whistled": gettext_lazy("吹哨报到"),
+    "demand.escalated": gettext_lazy("诉求超时升级"),
+    "demand.reported_in": gettext_lazy("已报到"),
+    "demand.accepted": gettext_lazy("诉求已接单"),
+    "demand.resolved": gettext_lazy("诉求已办结待评价"),
+    "demand.rectification": gettext_lazy("诉求需整改"),
+    "demand.feedback": gettext_lazy("诉求反馈"),
+    "demand.closed": gettext_lazy("诉求已总结关闭"),
+    "demand.merged": gettext_lazy("诉求已合并"),
+    "demand.withdrawn": gettext_lazy("诉求已撤回"),
 }
+
+
+def words_for(kind: str):
+    """The wording of a demand notification: what happened and where, then the text (the
+    resident's description or the handler's words, kept as written)."""
+
+    def words(params) -> tuple[str, str]:
+        title = gettext("%(what)s:%(compound)s") % {
+            "what": KINDS.get(kind, gettext("诉求动态")),
+            "compound": params["compound"],
+        }
+        return title, params.get("text", "")
+
+    return words
+
 
 # Audiences: who hears about a demand (see selectors.accounts_*).
 FOLLOWERS = "followers"  # the reporter and followers
@@ -51,8 +67,7 @@ def send(
     *,
     recipients: list,
     kind: str,
-    title: str,
-    body: str,
+    params: dict,
     url: str = "",
     obj=None,
     place_path: str = "",
@@ -64,8 +79,7 @@ def send(
     notify(
         recipients=recipients,
         kind=kind,
-        title=title,
-        body=body,
+        params=params,
         url=url,
         obj=obj,
         place_path=place_path,
@@ -123,12 +137,10 @@ def deliver(
     recipients = recipients_for(demand, audiences, exclude_account_id=exclude_account_id)
     seen = {a.pk for a in recipients}
     recipients += [a for a in _accounts_of_persons(extra_person_ids) if a.pk not in seen]
-    title = f"{KINDS.get(kind, '诉求动态')}:{demand.compound.name}"
     send(
         recipients=recipients,
         kind=kind,
-        title=title,
-        body=body or demand.description[:80],
+        params={"compound": demand.compound.name, "text": body or demand.description[:80]},
         url=demand_url(demand.pk),
         obj=demand,
         place_path=demand.place_path,
@@ -233,4 +245,4 @@ def register_kinds() -> None:
     except ImportError:
         return
     for code, label in KINDS.items():
-        register_kind(code, label)
+        register_kind(code, label, words=words_for(code))

@@ -17,7 +17,10 @@ import logging
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.lists.rules import ListKind
 
 logger = logging.getLogger("gongzhi.lists")
 
@@ -44,27 +47,58 @@ def register_kinds() -> None:
     from gongzhi.notifications.kinds import register_kind
 
     for code, label in KINDS.items():
-        register_kind(code, label)
+        register_kind(code, label, words=_words_for(code))
 
 
-def _message(kind: str, work_list, item, claim) -> tuple[str, str, str]:
-    where = work_list.place_name
+def _words_for(kind: str):
+    return lambda params: _words(kind, params)
+
+
+def _words(kind: str, p) -> tuple[str, str]:
+    """Title and body of a list notification in the active language, from its params."""
     if kind == PUBLISHED:
-        title = f"{where}发布了{work_list.get_kind_display()}:{work_list.title}"
-        body = "清单已发布,共建单位和双报到党员可以认领事项。"
-        return title, body, reverse("lists:detail", args=[work_list.pk])
-    claimant = claim.claimant_name if claim is not None else ""
-    label = f"第{item.number}项 {item.title}"
+        title = gettext("%(where)s发布了%(kind)s:%(title)s") % {
+            "where": p["where"],
+            "kind": ListKind(p["list_kind"]).label,
+            "title": p["list_title"],
+        }
+        return title, gettext("清单已发布,共建单位和双报到党员可以认领事项。")
+    label = gettext("第%(n)s项 %(title)s") % {"n": p["number"], "title": p["item_title"]}
+    claimant = p.get("claimant", "")
     if kind == CLAIMED:
-        title, body = f"{claimant}认领了清单事项", label
+        title, body = gettext("%(who)s认领了清单事项") % {"who": claimant}, label
     elif kind == RELEASED:
-        title, body = "清单事项被退回认领,待重新认领", f"{label}({claim.release_reason})"
+        title = gettext("清单事项被退回认领,待重新认领")
+        body = gettext("%(item)s(%(reason)s)") % {"item": label, "reason": p.get("reason", "")}
     elif kind == DONE:
-        title = f"清单事项已办结{'(' + claimant + ')' if claimant else ''}"
+        title = (
+            gettext("清单事项已办结(%(who)s)") % {"who": claimant}
+            if claimant
+            else gettext("清单事项已办结")
+        )
         body = label
     else:
-        title, body = "您认领的清单事项不再办理", f"{label}:{item.dropped_reason}"
-    return f"{where} · {title}", body, reverse("lists:item", args=[item.pk])
+        title = gettext("您认领的清单事项不再办理")
+        body = gettext("%(item)s:%(reason)s") % {"item": label, "reason": p.get("reason", "")}
+    return gettext("%(where)s · %(title)s") % {"where": p["where"], "title": title}, body
+
+
+def _params(kind: str, work_list, item, claim) -> tuple[dict, str]:
+    """The values a list notification is worded from, and its link."""
+    params = {"where": work_list.place_name}
+    if kind == PUBLISHED:
+        params.update(list_kind=work_list.kind, list_title=work_list.title)
+        return params, reverse("lists:detail", args=[work_list.pk])
+    params.update(
+        number=item.number,
+        item_title=item.title,
+        claimant=claim.claimant_name if claim is not None else "",
+    )
+    if kind == RELEASED:
+        params["reason"] = claim.release_reason
+    elif kind == DROPPED:
+        params["reason"] = item.dropped_reason
+    return params, reverse("lists:item", args=[item.pk])
 
 
 def deliver(
@@ -97,12 +131,11 @@ def deliver(
     recipients = [a for a in recipients if a.pk != exclude_account_id]
     if not recipients:
         return
-    title, body, url = _message(kind, work_list, item, claim)
+    params, url = _params(kind, work_list, item, claim)
     notify(
         recipients=recipients,
         kind=kind,
-        title=title,
-        body=body,
+        params=params,
         url=url,
         obj=item if item is not None else work_list,
         place_path=work_list.place_path,

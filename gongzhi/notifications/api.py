@@ -17,6 +17,12 @@ from gongzhi.notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.SerializerMethodField()
+    title = serializers.CharField(
+        source="shown_title", read_only=True, help_text="标题,按请求的语言给出"
+    )
+    body = serializers.CharField(
+        source="shown_body", read_only=True, help_text="内容,按请求的语言给出"
+    )
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -38,7 +38,9 @@ class PreferencesForm(forms.Form):
                     initial=rules.wants(channel.name, kind, choices),
                 )
                 cells.append(name)
-            self.rows.append((label, [self[name] for name in cells]))
+            self.rows.append(
+                (label, [(self[n], c.label) for n, c in zip(cells, self.channels, strict=True)])
+            )
 
     def choices(self) -> dict[tuple[str, str], bool]:
         out = {}

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.notifications import rules
+from gongzhi.notifications import kinds, rules
 from gongzhi.places.models import PATH_MAX
 
 
@@ -24,6 +25,10 @@ class Notification(models.Model):
     kind = models.CharField(_("类型"), max_length=64)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    # The values the kind's wording needs (kinds.word): the title and body are written
+    # from them when read, in the reader's language; the two columns above keep the
+    # simplified-Chinese text of the moment, for exports and the admin.
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
@@ -45,6 +50,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @cached_property
+    def _worded(self) -> tuple[str, str] | None:
+        return kinds.word(self.kind, self.params) if self.params else None
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the stored text when the kind has no wording)."""
+        return self._worded[0] if self._worded else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return self._worded[1] if self._worded else self.body
 
     @property
     def is_read(self) -> bool:

@@ -5,8 +5,9 @@
     @transaction.atomic
     def demand_dispatch(*, actor, demand, handler):
         ...
-        notify(recipients=handler_accounts, kind="demand.dispatched", title=_("新派单"),
-               body=demand.summary, url=demand.get_absolute_url(), obj=demand)
+        notify(recipients=handler_accounts, kind="demand.dispatched",
+               params={"compound": demand.compound.name, "text": demand.description[:80]},
+               url=demand.get_absolute_url(), obj=demand)
 
 The in-app rows are written with the change; the external channels are sent by the task
 worker after the commit, and not at all if the transaction rolls back.
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
-from gongzhi.notifications import conf, rules
+from gongzhi.notifications import conf, kinds, rules
 from gongzhi.notifications.channels import (
     Audience,
     broadcast_channels,
@@ -91,14 +92,20 @@ def notify(
     *,
     recipients: Iterable[Account | int],
     kind: str,
-    title: str,
-    body: str,
+    title: str | None = None,
+    body: str | None = None,
+    params: Mapping | None = None,
     url: str = "",
     obj: models.Model | None = None,
     place_path: str = "",
     channels: Iterable[str] | None = None,
 ) -> list[Notification]:
     """Notify ``recipients`` (accounts or their ids; inactive ones are skipped).
+
+    With ``params`` (JSON values) for a kind registered with a wording (kinds.py), the
+    notification is worded when read, in the reader's language; ``title`` and ``body``
+    then default to that wording in simplified Chinese, which is what the columns keep and
+    what the external channels send. Without, ``title`` and ``body`` are the text as is.
 
     In-app rows are written now, in bulk, in the caller's transaction. ``channels`` names
     the external channels wanted (default: every one switched on in NOTIFY_CHANNELS that
@@ -115,8 +122,17 @@ def notify(
     if unknown:
         raise ValueError(f"unknown notification channels: {sorted(unknown)}")
 
+    params = dict(params or {})
+    if params:
+        stored = kinds.word_stored(kind, params)
+        if stored is None:
+            raise ValueError(f"notification kind {kind!r} has no wording for params {params!r}")
+        title = stored[0] if title is None else title
+        body = stored[1] if body is None else body
+    if title is None:
+        raise ValueError(f"notification of kind {kind!r} needs a title or params")
     title = rules.truncate(" ".join(str(title).split()), 200)
-    body = str(body)
+    body = str(body or "")
     object_type, object_id = _object_ref(obj)
     place_path = place_path or _place_path_of(obj)
     accounts = _active_accounts(recipients)
@@ -128,6 +144,7 @@ def notify(
                 kind=kind,
                 title=title,
                 body=body,
+                params=params,
                 url=url,
                 object_type=object_type,
                 object_id=object_id,

@@ -11,6 +11,9 @@ class VotingConfig(AppConfig):
     verbose_name = gettext_lazy("业主大会表决与换届选举")
 
     def ready(self) -> None:
+        from gongzhi.voting import manifest
+
+        manifest.register()
         try:  # the periodic-job registry of core (``manage.py setup_schedules``)
             from gongzhi.core import schedules
         except ImportError:  # pragma: no cover - a tree without the registry
@@ -26,4 +29,6 @@ class VotingConfig(AppConfig):
             from gongzhi.notifications.kinds import register_kind
         except ImportError:  # pragma: no cover - a tree without in-app notifications
             return
-        register_kind(FILING_REMINDER_KIND, _("换届选举备案提醒"))
+        from gongzhi.voting.services.reminders import filing_reminder_words
+
+        register_kind(FILING_REMINDER_KIND, _("换届选举备案提醒"), words=filing_reminder_words)

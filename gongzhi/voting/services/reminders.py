@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongzhi.audit import services as audit
 from gongzhi.core.capabilities import Cap
@@ -32,13 +33,24 @@ def _notify_managers(election: Election, days: int) -> None:
         notify(
             recipients=recipients,
             kind=FILING_REMINDER_KIND,
-            title=_("%(title)s：结果产生已 %(days)s 天，尚未备案")
-            % {"title": election.title, "days": days},
-            body=_("请尽快向街道办事处备案，并在平台登记备案文号。（%(compound)s）")
-            % {"compound": election.compound.name},
+            params={"title": election.title, "days": days, "compound": election.compound.name},
             url=reverse("voting:election", args=[election.pk]),
             obj=election,
         )
+
+
+def filing_reminder_words(params) -> tuple[str, str]:
+    """The reminder's title and body in the reader's language (notifications.kinds)."""
+    days = int(params["days"])
+    title = ngettext(
+        "%(title)s：结果产生已 %(days)s 天，尚未备案",
+        "%(title)s：结果产生已 %(days)s 天，尚未备案",
+        days,
+    ) % {"title": params["title"], "days": days}
+    body = _("请尽快向街道办事处备案，并在平台登记备案文号。（%(compound)s）") % {
+        "compound": params["compound"]
+    }
+    return title, body
 
 
 def remind_unfiled_elections(now: dt.datetime) -> int:
@@ -68,7 +80,11 @@ def remind_unfiled_elections(now: dt.datetime) -> int:
             notice_post(
                 actor=None,
                 compound=election.compound,
-                title=_("提醒：%(title)s结果产生已 %(days)s 天，尚未向街道办事处备案")
+                title=ngettext(
+                    "提醒：%(title)s结果产生已 %(days)s 天，尚未向街道办事处备案",
+                    "提醒：%(title)s结果产生已 %(days)s 天，尚未向街道办事处备案",
+                    days,
+                )
                 % {"title": election.title, "days": days},
                 body=_(
                     "%(committee)s选举结果于 %(counted)s 产生，"
