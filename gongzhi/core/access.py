@@ -74,6 +74,19 @@ def allows(user, capability: Cap, path: str) -> bool:
     return any(capability in g.capabilities and path.startswith(g.path) for g in grants_for(user))
 
 
+def capabilities_at(user, path: str) -> frozenset[str]:
+    """Every capability ``user`` holds at the place ``path`` (all known ones for superusers)."""
+    if not path:
+        return frozenset()
+    if is_superuser(user):
+        from gongzhi.core.capabilities import known
+
+        return known()
+    return frozenset(
+        cap for g in grants_for(user) if path.startswith(g.path) for cap in g.capabilities
+    )
+
+
 def reaches(user, path: str) -> bool:
     """Does some grant of ``user`` lie inside ``path``? (A building leader reaches the compound.)"""
     if not path:

@@ -17,3 +17,8 @@ class Cap(StrEnum):
     HANDLE = "demands.handle"
     VOTE = "voting.vote"
     MANAGE_VOTES = "voting.manage"
+
+
+def known() -> frozenset[str]:
+    """Every capability declared so far."""
+    return frozenset(Cap)

@@ -12,16 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core import access
+from gongzhi.core import access, registry
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.registry import Link
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import (
     Building,
@@ -31,7 +30,6 @@ from gongzhi.places.models import (
     Entrance,
     Grid,
     Room,
-    RoomUse,
     Street,
 )  # fmt: skip
 
@@ -64,8 +62,8 @@ KIND_LABELS = {
 def natural_key(name: str) -> tuple:
     """Sort key that reads numbers as numbers: 2号楼 before 10号楼, 2单元 before 10单元."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", name or "")
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
+        for part in re.split(r"([0-9]+)", name or "")
         if part
     )
 
@@ -96,24 +94,7 @@ def place_names(paths: Iterable[str]) -> dict[str, str]:
     return names
 
 
-@dataclass(frozen=True)
-class Link:
-    """A link to a named URL; ``href`` is "" when that URL does not exist (yet)."""
-
-    label: str
-    url_name: str
-    args: tuple = ()
-
-    @cached_property
-    def href(self) -> str:
-        try:
-            return reverse(self.url_name, args=self.args)
-        except NoReverseMatch:
-            return ""
-
-
-def existing(links: Iterable[Link]) -> list[Link]:
-    return [link for link in links if link.href]
+# Links to named URLs: core.registry.Link (an unknown URL name raises).
 
 
 # ---------------------------------------------------------------------------
@@ -216,16 +197,6 @@ class PlaceGroup:
 
 
 @dataclass
-class VotingRight:
-    """您的表决权: rooms and exclusive area an owner votes with in one compound (no parking)."""
-
-    rooms: int
-    area: Decimal
-    heads: int
-    via_co_owner: int  # rooms whose designated voter is another co-owner
-
-
-@dataclass
 class RoleCard:
     title: str  # "太平洋花园党支部 · 书记"
     kind: str  # body kind, "resident", "owner", "dual_registered" or "superuser"
@@ -238,9 +209,9 @@ class RoleCard:
     links: list[Link] = field(default_factory=list)  # work not tied to one compound
     residencies: list = field(default_factory=list)
     ownerships: list = field(default_factory=list)
-    voting: VotingRight | None = None
     also: list[str] = field(default_factory=list)  # roles merged into this card
-    demand_figures: dict | None = None  # received/solved/overdue/escalated/satisfaction
+    figures: list = field(default_factory=list)  # core.registry.ShownFigures of each app
+    sections: list = field(default_factory=list)  # core.registry.ShownSection of each app
 
     @property
     def compound_count(self) -> int:
@@ -262,49 +233,7 @@ class Home:
     cards: list[RoleCard]
 
 
-# URL names of other apps' pages. A link whose page does not exist is left out (Link.href).
 AUDIT_LIST = "audit:event_list"
-
-
-def _compound_links(compound: Compound, caps: frozenset) -> list[Link]:
-    """The work a role with ``caps`` may do at ``compound``; the overview comes first."""
-    pk = (compound.pk,)
-    links = [
-        Link(_("小区概况"), "places:compound_detail", pk),
-        Link(_("公告栏"), "notices:board", pk),
-    ]
-    links.append(Link(_("需求清单"), "lists:compound", pk))
-    if Cap.FILE_DEMAND in caps:
-        links.append(Link(_("反映诉求"), "demands:compound_new", pk))
-    if Cap.DISPATCH in caps:
-        links.append(Link(_("派单台"), "demands:board", ()))
-        links.append(Link(_("诉求设置"), "demands:settings", pk))
-        links.append(Link(_("诉求二维码"), "demands:qr", pk))
-    if Cap.HANDLE in caps:
-        links.append(Link(_("待办诉求"), "demands:inbox", ()))
-    if Cap.VOTE in caps or Cap.MANAGE_VOTES in caps:
-        links.append(Link(_("业主大会表决"), "voting:assemblies", pk))
-    if Cap.MANAGE_VOTES in caps:
-        links.append(Link(_("换届选举"), "voting:elections", pk))
-    if Cap.VIEW_ROSTER in caps:
-        links.append(Link(_("居民名册"), "places:resident_list", pk))
-    if Cap.EDIT_ROSTER in caps:
-        links.append(Link(_("导入名册"), "roster:import", pk))
-        links.append(Link(_("导出名册"), "roster:export", pk))
-    return existing(links)
-
-
-def _voting_right(ownerships: list) -> VotingRight | None:
-    voting = [o for o in ownerships if o.room.use != RoomUse.PARKING]
-    if not voting:
-        return None
-    own_vote = [o for o in voting if o.is_designated_voter]
-    return VotingRight(
-        rooms=len(own_vote),
-        area=sum((o.room.exclusive_area for o in own_vote), Decimal("0.00")),
-        heads=1 if own_vote else 0,
-        via_co_owner=len(voting) - len(own_vote),
-    )
 
 
 def home_for(user) -> Home:
@@ -326,13 +255,11 @@ def home_for(user) -> Home:
             post="",
             scope_label="",
             scope_level="",
-            links=existing(
-                [
-                    Link(_("全部小区"), "places:compound_list"),
-                    Link(_("审计日志"), AUDIT_LIST),
-                    Link(_("管理后台"), "admin:index"),
-                ]
-            ),
+            links=[
+                Link(_("全部小区"), "places:compound_list"),
+                Link(_("审计日志"), AUDIT_LIST),
+                Link(_("管理后台"), "admin:index"),
+            ],
         )
         return Home(name=name, cards=[card])
 
@@ -386,6 +313,8 @@ def home_for(user) -> Home:
             if card.compound_count > 1:
                 card.figure_rows = [e for g in card.groups for e in g.entries]
                 card.figures_total = figures_total(e.figures for e in card.figure_rows)
+    for card in cards:
+        card.sections = registry.card_sections(user, card)
     return Home(name=name, cards=cards)
 
 
@@ -409,11 +338,7 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
                 card_links.append(Link(m.body.name, "bodies:body_detail", (m.body_id,)))
     if Cap.VIEW_AUDIT in grant.capabilities:
         card_links.append(Link(_("审计日志"), AUDIT_LIST))
-    demand_figures = None
-    if Cap.VIEW_FIGURES in grant.capabilities:
-        from gongzhi.demands.selectors import figures as demand_figures_of
-
-        demand_figures = demand_figures_of(grant.path)  # one aggregate query
+    figures = registry.figures_at(grant.path, grant.capabilities)  # each app's, for the role
     if not wide and Cap.VIEW_ROSTER in grant.capabilities and level == "building" and mine:
         building_pk = place_rules.parse_path(grant.path)[-1][1]
         card_links.insert(
@@ -435,7 +360,7 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
         else:
             key = ""
         entries_by_group.setdefault(key, []).append(
-            CompoundEntry(compound=compound, links=_compound_links(compound, caps))
+            CompoundEntry(compound=compound, links=registry.compound_links(compound, caps))
         )
     card = RoleCard(
         title=title,
@@ -444,8 +369,8 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
         scope_label=scope_label,
         scope_level=level,
         groups=[PlaceGroup(title=k, entries=v) for k, v in entries_by_group.items()],
-        links=existing(card_links),
-        demand_figures=demand_figures,
+        links=card_links,
+        figures=figures,
     )
     if grant.kind == "resident":
         card.residencies = [
@@ -457,7 +382,6 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
         card.ownerships = [
             o for o in own_places["ownerships"] if o.room.compound.path.startswith(grant.path)
         ]
-        card.voting = _voting_right(card.ownerships)
     return card
 
 

@@ -7,6 +7,9 @@ class DemandsConfig(AppConfig):
     verbose_name = "诉求"
 
     def ready(self):
+        from gongzhi.demands import manifest
+
+        manifest.register()
         from gongzhi.core import schedules
         from gongzhi.demands import notify
 

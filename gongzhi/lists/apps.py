@@ -8,6 +8,9 @@ class ListsConfig(AppConfig):
     verbose_name = _("清单")
 
     def ready(self):
+        from gongzhi.lists import manifest
+
+        manifest.register()
         from gongzhi.lists import notify
 
         notify.register_kinds()

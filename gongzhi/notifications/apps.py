@@ -9,6 +9,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
+        from gongzhi.notifications import manifest
+
+        manifest.register()
         checks.register(check_channels, checks.Tags.compatibility)
         try:  # the periodic-job registry of core (``manage.py setup_schedules``)
             from gongzhi.core import schedules

@@ -25,7 +25,6 @@ from gongzhi.people.selectors import resident_cards
 from gongzhi.places.models import Building
 from gongzhi.places.permissions import can_view_place, get_compound_for
 from gongzhi.places.selectors import buildings_of, compound_figures
-from gongzhi.voting.permissions import can_manage_votes
 
 PAGE_SIZE = 50
 SEARCH_MAX = 50
@@ -82,7 +81,6 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "can_view_roster": can_view_roster(user, compound.path),
             "can_edit_roster": can_edit_roster(user, compound.path),
-            "can_manage_votes": can_manage_votes(user, compound),
         },
     )
 

@@ -14,6 +14,9 @@ class VotingConfig(AppConfig):
         from gongzhi.voting import manifest
 
         manifest.register()
+        from gongzhi.voting import manifest
+
+        manifest.register()
         try:  # the periodic-job registry of core (``manage.py setup_schedules``)
             from gongzhi.core import schedules
         except ImportError:  # pragma: no cover - a tree without the registry

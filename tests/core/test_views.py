@@ -140,14 +140,14 @@ def test_links_are_shown_for_the_capabilities_held(client, cast):
     assert f'href="{reverse("voting:elections", args=[cast.a.pk])}"' not in owner
 
 
-def test_links_to_pages_that_do_not_exist_are_left_out():
-    from gongzhi.core.selectors import Link, existing
-    from gongzhi.core.templatetags.gongzhi_tags import maybe_url
+def test_a_mistyped_url_name_raises_instead_of_hiding_the_link():
+    from django.urls import NoReverseMatch
 
-    assert maybe_url("nowhere:page", 1) == ""
-    assert existing([Link("x", "nowhere:page"), Link("首页", "core:home")]) == [
-        Link("首页", "core:home")
-    ]
+    from gongzhi.core.registry import Link
+
+    assert Link("首页", "core:home").href == "/"
+    with pytest.raises(NoReverseMatch):
+        _ = Link("x", "nowhere:page").href
 
 
 def test_building_leader_gets_a_link_to_their_building(client, cast):
@@ -173,7 +173,8 @@ def test_co_owner_who_is_not_the_designated_voter_is_told_so(cast):
     co_owner = cast.room_a.ownerships.get(is_designated_voter=False).person.account
     home = home_for(co_owner)
     (card,) = home.cards
-    assert card.voting.rooms == 0 and card.voting.via_co_owner == 1
+    (right,) = [s.section for s in card.sections if s.key == "voting_right"]
+    assert right.rooms == 0 and right.via_co_owner == 1
 
 
 def test_resident_sees_own_room(client, cast):

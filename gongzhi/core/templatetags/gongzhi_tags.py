@@ -1,5 +1,5 @@
-"""Template helpers of the whole site: links that may not exist yet, the navigation,
-masked contacts and areas. ``{% load gongzhi_tags %}``.
+"""Template helpers of the whole site: the navigation (every app's items, from
+core.registry), compound links, areas. ``{% load gongzhi_tags %}``.
 
 The navigation is an inclusion tag rather than a context processor, so base.html
 needs no entry in settings.TEMPLATES.
@@ -10,25 +10,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.apps import apps
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 
-from gongzhi.core import access
-from gongzhi.core.capabilities import Cap
+from gongzhi.core import access, registry
 
 register = template.Library()
-
-
-@register.simple_tag
-def maybe_url(name: str, *args) -> str:
-    """Like ``{% url %}``, but "" when the URL is not (yet) defined: links to other
-    apps' pages appear once those pages exist. ``{% maybe_url "audit:list" as href %}``."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter
@@ -42,55 +28,12 @@ def area(value) -> str:
     return f"{number:,.2f}"
 
 
-def _may_view_audit(user) -> bool:
-    if apps.is_installed("gongzhi.audit"):
-        from gongzhi.audit.permissions import may_view_audit
-
-        return may_view_audit(user)
-    return access.is_superuser(user) or bool(access.paths_for(user, Cap.VIEW_AUDIT))
-
-
-def _unread_count(user) -> int:
-    if not apps.is_installed("gongzhi.notifications"):
-        return 0
-    from gongzhi.notifications.selectors import unread_count
-
-    return unread_count(user=user)
-
-
 def _nav_items(request) -> list[dict]:
+    """Every app's navigation items (core.registry) for the signed-in user."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
     match = getattr(request, "resolver_match", None)
     here = (match.namespace, match.url_name) if match else ("", "")
-
-    def item(label, href, icon, active=False, badge=0):
-        return {"label": label, "href": href, "icon": icon, "active": active, "badge": badge}
-
-    items = [item(_("首页"), reverse("core:home"), "home", here == ("core", "home"))]
-    if access.is_superuser(user) or access.grants_for(user):
-        items.append(
-            item(_("小区"), maybe_url("places:compound_list"), "compound", here[0] == "places")
-        )
-    if access.grants_for(user) or access.is_superuser(user):
-        items.append(item(_("诉求"), maybe_url("demands:index"), "demand", here[0] == "demands"))
-    notifications = maybe_url("notifications:list")
-    if notifications:
-        items.append(
-            item(
-                _("消息"),
-                notifications,
-                "bell",
-                here[0] == "notifications",
-                _unread_count(user),
-            )
-        )
-    if _may_view_audit(user):
-        items.append(item(_("审计日志"), maybe_url("audit:event_list"), "log", here[0] == "audit"))
-    if access.is_superuser(user):
-        items.append(item(_("管理后台"), reverse("admin:index"), "admin"))
-    return [i for i in items if i["href"]]
+    return registry.nav_items(user, here)
 
 
 @register.simple_tag(takes_context=True)
@@ -119,3 +62,12 @@ def minutes(value) -> int | str:
         return round(float(value) * 60)
     except (TypeError, ValueError):
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def compound_links(context, compound) -> list:
+    """Every app's links for ``compound`` that the signed-in user may follow there:
+    ``{% compound_links compound as links %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return registry.compound_links(compound, access.capabilities_at(user, compound.path))

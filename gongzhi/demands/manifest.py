@@ -1,0 +1,43 @@
+"""What the demands app puts in the registries (core.registry): its navigation item, its
+links on a compound, its figures on the home cards of those who see figures, its demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core import access, registry
+from gongzhi.core.capabilities import Cap
+
+
+def _has_grants(user) -> bool:
+    return access.is_superuser(user) or bool(access.grants_for(user))
+
+
+def _figures(path: str) -> dict:
+    from gongzhi.demands.selectors import figures
+
+    return figures(path)  # one aggregate query (the roll-up on PostgreSQL)
+
+
+def _demo(ctx) -> None:
+    from gongzhi.demands.demo import load_demands_demo
+
+    load_demands_demo(ctx)  # stories 004 and 002: 58 suggestions / 48 handled, 21 wishes
+
+
+def register() -> None:
+    registry.add_nav_item(
+        "demands", _("诉求"), "demands:index", icon="demand", visible=_has_grants,
+        namespace="demands", order=20,
+    )  # fmt: skip
+    link = registry.add_compound_link
+    link("demands", _("反映诉求"), "demands:compound_new", needs={Cap.FILE_DEMAND}, order=30)
+    link("demands", _("派单台"), "demands:board", needs={Cap.DISPATCH}, per_compound=False,
+         order=40)  # fmt: skip
+    link("demands", _("诉求设置"), "demands:settings", needs={Cap.DISPATCH}, order=41)
+    link("demands", _("诉求二维码"), "demands:qr", needs={Cap.DISPATCH}, order=42)
+    link("demands", _("待办诉求"), "demands:inbox", needs={Cap.HANDLE}, per_compound=False,
+         order=45)  # fmt: skip
+    registry.add_figures(
+        "demands", "demands", _("诉求办理情况"), _figures,
+        template="demands/_card_figures.html", needs=Cap.VIEW_FIGURES, order=10,
+    )  # fmt: skip
+    registry.add_demo_loader("demands", _demo, order=30)
