@@ -54,7 +54,10 @@ class RosterRowErrorSerializer(serializers.Serializer):
 
 class RosterImportErrorsSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = RosterRowErrorSerializer(many=True)
+    errors = RosterRowErrorSerializer(
+        many=True,
+        help_text=f"最多 {rules.MAX_ERRORS} 处;更多时最后一行(row 为 null)说明还有几处未列出",
+    )
 
 
 class _JsonOnly(DefaultContentNegotiation):
@@ -65,10 +68,12 @@ class _JsonOnly(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def _invalid(errors: list[RowError]) -> Response:
+def _invalid(errors: list[RowError], total: int | None = None) -> Response:
+    """400 with the first rules.MAX_ERRORS errors, a line counting the rest, and the total."""
     return Response(
         {
-            "detail": _("文件有 %(count)d 处错误,未导入任何数据。") % {"count": len(errors)},
+            "detail": _("文件有 %(count)d 处错误,未导入任何数据。")
+            % {"count": len(errors) if total is None else total},
             "errors": [e.as_dict() for e in errors],
         },
         status=status.HTTP_400_BAD_REQUEST,
@@ -147,7 +152,7 @@ class CompoundRosterView(APIView):
         try:
             result = services.roster_import(actor=request.user, compound=compound, upload=upload)
         except services.RosterInvalid as exc:
-            return _invalid(exc.errors)
+            return _invalid(exc.errors, exc.total)
         return Response(
             RosterImportResultSerializer(
                 {"rows": result.rows, "sha256": result.sha256, "counts": result.counts}

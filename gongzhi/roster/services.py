@@ -42,11 +42,12 @@ KINDS = (
 
 
 class RosterInvalid(Exception):
-    """The file was not imported; ``errors`` says every reason, by row and column."""
+    """The file was not imported; ``errors`` says why, by row and column: the first
+    rules.MAX_ERRORS reasons and a line counting the rest; ``total`` counts them all."""
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} problem(s) in the roster file")
-        self.errors = errors
+        self.errors, self.total = rules.reported(errors)
+        super().__init__(f"{self.total} problem(s) in the roster file")
 
 
 @dataclass

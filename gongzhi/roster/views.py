@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongzhi.roster import permissions, rules, services
 from gongzhi.roster.forms import RosterImportForm
 
-ERRORS_SHOWN = 500  # the page lists this many; the count says how many there are
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -26,13 +24,14 @@ def roster_import(request, pk: int):
         else RosterImportForm()
     )
     result = errors = None
+    error_count = 0
     if request.method == "POST" and form.is_valid():
         try:
             result = services.roster_import(
                 actor=request.user, compound=compound, upload=form.cleaned_data["file"]
             )
         except services.RosterInvalid as exc:
-            errors = exc.errors
+            errors, error_count = exc.errors, exc.total
     return render(
         request,
         "roster/import.html",
@@ -40,8 +39,9 @@ def roster_import(request, pk: int):
             "compound": compound,
             "form": form,
             "result": result,
-            "errors": errors[:ERRORS_SHOWN] if errors else None,
-            "error_count": len(errors or ()),
+            "errors": errors,  # at most rules.MAX_ERRORS, and a line counting the rest
+            "error_count": error_count,
+            "errors_listed": min(error_count, rules.MAX_ERRORS),
             "columns": rules.COLUMN_HELP,
             "may_export": permissions.can_export_roster(request.user, compound),
         },

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gongzhi.roster.rules.cells import RowError, quote
+from gongzhi.roster.rules.cells import RowError, RowErrors, quote
 from gongzhi.roster.rules.columns import (
     ALL_COLUMNS,
     AREA,
@@ -35,7 +35,7 @@ from gongzhi.roster.rules.columns import (
     VULNERABLE,
     YES,
 )
-from gongzhi.roster.rules.files import Table
+from gongzhi.roster.rules.files import MAX_CELL_CHARS, Table
 from gongzhi.roster.rules.row_checks import Cells, Row, map_headers
 from gongzhi.roster.rules.specs import (
     BuildingSpec,
@@ -51,10 +51,14 @@ from gongzhi.roster.rules.specs import (
 
 
 def validate(table: Table) -> tuple[Roster | None, list[RowError]]:
-    """Check every row and every cross-row rule. A Roster only when there is no error."""
-    index, spelled, errors = map_headers(table)
-    if errors:
-        return None, errors
+    """Check every row and every cross-row rule. A Roster only when there is no error.
+
+    The errors are RowErrors: the first MAX_ERRORS found, and how many in all (``total``).
+    """
+    index, spelled, header_errors = map_headers(table)
+    if header_errors:
+        return None, header_errors
+    errors = RowErrors(_long_cells(table, index, spelled))
     rooms_ok: list[Row] = []
     people_ok: list[Row] = []
     tainted: set[RoomKey] = set()  # rooms with a bad room cell somewhere: no "no area" error
@@ -81,6 +85,21 @@ def validate(table: Table) -> tuple[Roster | None, list[RowError]]:
         return None, errors
     roster.rows = len(table.rows)
     return roster, []
+
+
+def _long_cells(table: Table, index: dict[str, int], spelled: dict[str, str]) -> list[RowError]:
+    """Cells of the roster's columns that were cut to MAX_CELL_CHARS as they were read."""
+    column_at = {i: spelled[column] for column, i in index.items()}
+    return [
+        RowError(
+            number,
+            column_at[i],
+            _("内容过长(%(length)d 个字符),每格最多 %(limit)d 个字符。")
+            % {"length": length, "limit": MAX_CELL_CHARS},
+        )
+        for number, i, length in table.long_cells
+        if i in column_at
+    ]
 
 
 def _combine(

@@ -7,8 +7,10 @@ import csv
 import io
 import itertools
 import re
+import struct
+import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -26,9 +28,20 @@ from gongzhi.roster.rules.columns import (
     canonical_column,
 )
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 60
+# Limits. A compound's roster is a few thousand rooms and their people; a file beyond
+# these is a mistake or an attack, and is refused before it costs memory or a long answer.
+MAX_BYTES = 5 * 1024 * 1024  # the upload as sent: a 20,000-row .xlsx is about 1.5 MB
+# An .xlsx is a zip of XML parts. Unzipped, a 20,000-row roster is about 12 MB; a zip bomb
+# unpacks a thousandfold (a 400 KB file held a 400 MB string that openpyxl read whole).
+# Checked before openpyxl sees the file: the sizes each part declares, then the bytes it
+# really unpacks to (a declared size can lie).
+MAX_UNPACKED_BYTES = 48 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200  # an .xlsx has a dozen parts; each member costs a record in memory
+MAX_ROWS = 20_000  # data rows: the largest compounds have about 5,000 rooms
+MAX_COLUMNS = 60  # the template has 17 columns; anything past 60 is not read
+# The longest value any column takes is a 100-character place name; Excel allows 32,767.
+# A longer cell is cut to this length as it is read, and reported.
+MAX_CELL_CHARS = 500
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in office sheets
 BLANK_RUN_END = 1_000  # this many blank rows in a row end the table (formatted empty rows)
 
@@ -47,6 +60,8 @@ class Table:
     header_row: int
     rows: list[tuple[int, list[Any]]]
     format: str
+    # (row, column index, length) of every cell longer than MAX_CELL_CHARS, cut as read.
+    long_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -100,9 +115,58 @@ def read_table(data: bytes, filename: str = "") -> tuple[Table | None, list[RowE
     return _read_csv(data)
 
 
+def _zip_entries(data: bytes) -> int | None:
+    """The member count the zip's end record declares, read before ZipFile builds a record
+    for every member; None when there is no plain end record (ZipFile then decides)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    count = struct.unpack_from("<H", data, end + 10)[0]
+    return None if count == 0xFFFF else count  # 0xFFFF: the zip64 record holds the count
+
+
+def unzip_problem(data: bytes) -> str | None:
+    """Why this .xlsx must not be handed to openpyxl, or None.
+
+    Too many members; parts that declare more than MAX_UNPACKED_BYTES in all; parts that
+    really unpack to more (each is unpacked in 64 KB steps and counted, so a size that
+    lies costs nothing); or an XML part with a DTD (entity expansion; no .xlsx has one).
+    """
+    too_big = _(
+        "Excel 文件解压后超过 %(limit)d MB,请删除多余的工作表、图片或格式后重新保存,或分批导入。"
+    ) % {"limit": MAX_UNPACKED_BYTES // 1024 // 1024}
+    entries = _zip_entries(data)
+    if entries is not None and entries > MAX_ZIP_MEMBERS:
+        return too_big
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                return too_big
+            if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                return too_big
+            budget = MAX_UNPACKED_BYTES
+            for member in members:
+                with archive.open(member) as part:
+                    tail = b""
+                    while chunk := part.read(64 * 1024):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            return too_big
+                        window = tail + chunk
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            return _("文件不是有效的 .xlsx 文件,可能已损坏。")
+                        tail = chunk[-16:]
+    except Exception:  # zipfile raises BadZipFile, zlib.error, EOFError, NotImplementedError…
+        return _("无法读取 Excel 文件,文件可能已损坏或加了密码。")
+    return None
+
+
 def _read_xlsx(data: bytes) -> tuple[Table | None, list[RowError]]:
     from openpyxl import load_workbook  # imported here: only .xlsx needs it
 
+    if problem := unzip_problem(data):
+        return None, [RowError(None, "", problem)]
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error on a damaged file
@@ -148,9 +212,11 @@ def _read_csv(data: bytes) -> tuple[Table | None, list[RowError]]:
     try:
         return _collect(reader, "csv")
     except csv.Error as exc:
-        return None, [
-            RowError(reader.line_num or None, "", _("CSV 格式错误:%(error)s") % {"error": exc})
-        ]
+        if "field larger than field limit" in str(exc):  # the csv module's own cap, 128 K
+            message = _("内容过长,每格最多 %(limit)d 个字符。") % {"limit": MAX_CELL_CHARS}
+        else:
+            message = _("CSV 格式错误:%(error)s") % {"error": exc}
+        return None, [RowError(reader.line_num or None, "", message)]
 
 
 def _is_blank(cells: Iterable[Any]) -> bool:
@@ -164,7 +230,17 @@ def _collect(rows: Iterable[Sequence[Any]], fmt: str) -> tuple[Table | None, lis
     rows (office sheets often carry a title row above it), else the first non-blank row,
     so that a header missing a column is still reported as such.
     """
-    numbered = ((n, list(raw)[:MAX_COLUMNS]) for n, raw in enumerate(rows, start=1))
+    long_cells: list[tuple[int, int, int]] = []
+
+    def cut(number: int, raw: Sequence[Any]) -> list[Any]:
+        cells = list(itertools.islice(raw, MAX_COLUMNS))
+        for i, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                long_cells.append((number, i, len(value)))
+                cells[i] = value[:MAX_CELL_CHARS]
+        return cells
+
+    numbered = ((n, cut(n, raw)) for n, raw in enumerate(rows, start=1))
     searched: list[tuple[int, list[Any]]] = []
     header_at: int | None = None
     for number, cells in numbered:
@@ -196,7 +272,10 @@ def _collect(rows: Iterable[Sequence[Any]], fmt: str) -> tuple[Table | None, lis
             ]
     if not data:
         return None, [RowError(None, "", _("文件中没有数据行。"))]
-    return Table(headers=header, header_row=header_row, rows=data, format=fmt), []
+    table = Table(headers=header, header_row=header_row, rows=data, format=fmt)
+    in_table = {number for number, _cells in data}
+    table.long_cells = [c for c in long_cells if c[0] in in_table]
+    return table, []
 
 
 def _looks_like_header(cells: Sequence[Any]) -> bool:

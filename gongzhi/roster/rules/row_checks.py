@@ -12,6 +12,7 @@ from gongzhi.places import rules as places_rules
 from gongzhi.roster.rules.cells import (
     RowError,
     cell_text,
+    clip,
     gender_of_id,
     masked,
     parse_area,
@@ -92,9 +93,9 @@ def map_headers(table: Table) -> tuple[dict[str, int], dict[str, str], list[RowE
             errors.append(
                 RowError(
                     row,
-                    header,
+                    clip(header),
                     _("无法识别的列「%(header)s」,请删除该列或改用模板中的列名。")
-                    % {"header": header},
+                    % {"header": clip(header)},
                 )
             )
         elif column in index:
