@@ -314,7 +314,13 @@ def _board_context(request: HttpRequest, query: QueryDict) -> dict:
         "form": form,
         "page": page,
         "rows": [
-            {"demand": d, "overdue": d.is_overdue(now), "dispatch": dispatch.get(d.pk)}
+            {
+                "demand": d,
+                "overdue": d.is_overdue(now),
+                "dispatch": dispatch.get(d.pk),
+                # 四步走's last step (总结): who may write it, or why it waits here.
+                "summarise": d.state == State.FEEDBACK_GIVEN and permissions.can_close(user, d),
+            }
             for d in rows
         ],
         "counts": web_selectors.board_counts(user, now),

@@ -90,6 +90,33 @@ class VoteForm(forms.Form):
                     help_text=q.threshold_description,
                 )
 
+    def ballot(self) -> list[dict]:
+        """Each open question with its field (and an election's "none of them" box)."""
+        return [
+            {
+                "question": q,
+                "field": self[f"q{q.pk}"],
+                "empty": self[f"q{q.pk}_empty"] if q.is_election else None,
+            }
+            for q in self.questions
+        ]
+
+    def review(self) -> list[dict]:
+        """Each open question with what was chosen, in words, for the confirm step."""
+        answers = self.answers()
+        rows = []
+        for q in self.questions:
+            field = self.fields[f"q{q.pk}"]
+            labels = dict(field.choices)
+            if q not in answers:
+                chosen, skipped = [], True
+            elif q.is_election:
+                chosen, skipped = [labels[c] for c in answers[q]], False
+            else:
+                chosen, skipped = [labels[answers[q]]], False
+            rows.append({"question": q, "label": field.label, "chosen": chosen, "skipped": skipped})
+        return rows
+
     def answers(self) -> dict:
         answers = {}
         for q in self.questions:
@@ -177,23 +204,42 @@ class ElectionForm(forms.Form):
 
 
 class NominationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("提名方式"), choices=())
+    """Nominate: each person who may stand listed once, with where they own (``where``:
+    person id → "6号楼 12**") to tell people of the same name apart; the page filters the
+    lists as one types a name or a building."""
+
+    kind = forms.ChoiceField(label=_("提名方式"), choices=(), widget=forms.RadioSelect)
     person = forms.ModelChoiceField(
-        label=_("被提名人（自荐可不填，即本人）"), queryset=Person.objects.none(), required=False
+        label=_("被提名人（自荐可不填，即本人）"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
     )
     nominators = forms.ModelMultipleChoiceField(
         label=_("推荐人（联名推荐、群众推荐时选择）"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
     )
-    statement = forms.CharField(label=_("个人简介"), widget=forms.Textarea, required=False)
+    statement = forms.CharField(
+        label=_("个人简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
-    def __init__(self, *args, election, people, **kwargs):
+    def __init__(self, *args, election, people, where=None, nominated=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(election.nomination_kinds.items())
-        self.fields["person"].queryset = people
+        self.fields["kind"].initial = next(iter(election.nomination_kinds), None)
+        where = where or {}
+
+        def label(person) -> str:
+            place = where.get(person.pk)
+            return f"{person.name} · {place}" if place else person.name
+
+        self.fields["person"].queryset = people.exclude(pk__in=list(nominated))
         self.fields["nominators"].queryset = people
+        self.fields["person"].label_from_instance = label
+        self.fields["nominators"].label_from_instance = label
 
 
 class CheckForm(forms.Form):

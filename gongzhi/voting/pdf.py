@@ -111,8 +111,7 @@ def result_pdf(assembly: Assembly, *, verify_url: str) -> bytes:
         if report.candidates:
             rows = [[_("候选人"), _("同意面积"), _("同意人数"), _("结果")]]
             for row in report.candidates:
-                outcome = _("当选") if row["elected"] else (_("决选") if row["runoff"] else "")
-                rows.append([row["label"], row["area"], str(row["heads"]), outcome])
+                rows.append([row["label"], row["area"], str(row["heads"]), row["outcome"]])
             story.append(Spacer(1, 2 * mm))
             story.append(_table(rows, [60 * mm, 40 * mm, 25 * mm, 25 * mm]))
         story.append(

@@ -46,6 +46,18 @@ class QuestionReport:
     candidates: list[dict]
 
 
+def candidate_outcome(row: dict) -> str:
+    """Every candidate's result in words, on the page and in the PDF (never a blank cell):
+    elected, run-off, not more than half (not qualified), or qualified but outranked."""
+    if row["elected"]:
+        return _("当选")
+    if row["runoff"]:
+        return _("须决选")
+    if not row["qualified"]:
+        return _("未过半数")
+    return _("未当选")
+
+
 def question_report(question: Question) -> QuestionReport | None:
     result = question.result
     if not result:
@@ -61,7 +73,7 @@ def question_report(question: Question) -> QuestionReport | None:
         _figure(_("参与表决"), participating, total),
     ]
     if question.is_election:
-        rows = result_rows(question)
+        rows = [{**r, "outcome": candidate_outcome(r)} for r in result_rows(question)]
         elected = [r["label"] for r in rows if r["elected"]]
         runoff = [r["label"] for r in rows if r["runoff"]]
         separator = pgettext("list separator", "、")

@@ -345,6 +345,42 @@ def people_who_may_stand(compound, committee_kind: str = "owners_committee"):
     )
 
 
+def where_people_live(
+    compound, person_ids=None, *, committee_kind: str = "owners_committee", full_rooms: bool = False
+) -> dict[int, str]:
+    """Where each person of the compound owns (for a 自管会 also lives), to tell two people
+    of the same name apart on the nomination form: "6号楼 12**", the room masked unless
+    ``full_rooms`` (the election's managers). Two queries whatever the number of people."""
+    from gongzhi.people.models import Ownership, Residency
+
+    owned = Ownership.objects.filter(room__compound=compound, until__isnull=True)
+    lived = Residency.objects.filter(
+        household__room__compound=compound,
+        until__isnull=True,
+        household__moved_out__isnull=True,
+    )
+    if person_ids is not None:
+        owned, lived = (
+            owned.filter(person_id__in=person_ids),
+            lived.filter(person_id__in=person_ids),
+        )
+    rows = list(
+        owned.order_by("room__building__name", "room__name").values_list(
+            "person_id", "room__building__name", "room__name"
+        )
+    )
+    if committee_kind == "self_management_committee":
+        rows += lived.order_by("household__room__building__name").values_list(
+            "person_id", "household__room__building__name", "household__room__name"
+        )
+    rooms: dict[int, list[str]] = {}
+    for person_id, building, room in rows:
+        label = rules.room_label(building, room, masked=not full_rooms)
+        if label not in rooms.setdefault(person_id, []):
+            rooms[person_id].append(label)
+    return {pk: rules.rooms_text(labels) for pk, labels in rooms.items()}
+
+
 def pending_sheets(assembly: Assembly) -> QuerySet[PaperSheet]:
     return (
         PaperSheet.objects.filter(assembly=assembly)

@@ -288,7 +288,9 @@ def test_story_002_over_http(client, cast, garden):
                 f"q{raise_.pk}": _decision(i),
                 f"q{vote.pk}": [c.pk for c in _approvals(i, slate)],
             }
-            assert client.post(f"/assemblies/{assembly.pk}/vote", form).status_code == 302
+            page = f"/assemblies/{assembly.pk}/vote"
+            assert "请核对您的选择" in client.post(page, form).content.decode()  # the review
+            assert client.post(page, {**form, "confirm": "1"}).status_code == 302
         else:
             api.force_authenticate(owner)
             url = f"/api/v1/assemblies/{assembly.pk}/ballots/"

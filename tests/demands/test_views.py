@@ -490,17 +490,49 @@ def test_detail_page_queries_are_bounded(client, cast, now_demand, django_assert
         assert client.get(f"/demands/{d.pk}/").status_code == 200
 
 
-def test_community_closes_with_a_summary(client, cast, now_demand):
-    d = dispatch_to_property(cast, now_demand())
+def _feedback_given(cast, d, text="已回访"):
+    """Through 四步走 up to its last step: resolved, rated, reported back on."""
+    d = dispatch_to_property(cast, d)
     services.demand_accept(actor=cast.clerk, demand=d)
     services.demand_resolve(actor=cast.clerk, demand=d)
     services.demand_evaluate(actor=cast.resident, demand=d, rating=5)
-    services.demand_feedback(actor=cast.clerk, demand=d, text="已回访")
+    return services.demand_feedback(actor=cast.clerk, demand=d, text=text)
+
+
+def test_community_closes_with_a_summary(client, cast, now_demand):
+    d = _feedback_given(cast, now_demand())
     login(client, cast.community_worker)
     assert "写总结并归档" in html(client.get(f"/demands/{d.pk}/"))
     refused = client.post(f"/demands/{d.pk}/close/", {"summary": ""})
     assert refused.status_code == 400 and "请填写总结。" in html(refused)
     client.post(f"/demands/{d.pk}/close/", {"summary": "电梯维修完毕,纳入年度检修计划"})
+    assert Demand.objects.get().state == State.CLOSED
+
+
+def test_the_to_summarise_tab_gives_community_staff_the_summary_step(client, cast, now_demand):
+    """待总结 holds demands at 四步走's last step: community staff write the summary there;
+    a branch secretary (who may not close) is told who does."""
+    d = _feedback_given(cast, now_demand(), "已回访,居民满意")
+    login(client, cast.secretary)
+    page = html(client.get("/demands/board/?state=feedback_given"))
+    assert f'id="board-{d.pk}"' in page and "已回访,居民满意" in page
+    assert "待社区工作人员写总结归档" in page and 'name="summary"' not in page
+    assert "四步走" in page
+    login(client, cast.community_worker)
+    page = html(client.get("/demands/board/?state=feedback_given"))
+    assert f'action="/demands/{d.pk}/close/"' in page and 'name="summary"' in page
+    htmx = {"HX-Request": "true"}
+    query = "state=feedback_given"
+    empty = client.post(f"/demands/{d.pk}/close/", {"summary": "", "ctx": "board", "query": query},
+                        headers=htmx)  # fmt: skip
+    assert empty.status_code == 400 and "请填写总结。" in html(empty)
+    done = client.post(
+        f"/demands/{d.pk}/close/",
+        {"summary": "电梯维修完毕,纳入年度检修计划", "ctx": "board", "query": query},
+        headers=htmx,
+    )
+    assert done.status_code == 200 and "已写总结并归档" in html(done)
+    assert f'id="board-{d.pk}"' not in html(done)
     assert Demand.objects.get().state == State.CLOSED
 
 

@@ -14,7 +14,14 @@ from gongzhi.core import access
 from gongzhi.notices.models import Notice, NoticeKind
 from gongzhi.voting import rules, services
 from gongzhi.voting.models import Assembly, Candidate, CandidateStatus, Election
-from tests.factories import BodyFactory, BuildingFactory, PartyMemberFactory
+from tests.factories import (
+    BodyFactory,
+    BuildingFactory,
+    OwnershipFactory,
+    PartyMemberFactory,
+    PersonFactory,
+    RoomFactory,
+)
 from tests.voting.helpers import add_owner, after_close, open_assembly
 
 E = rules.ElectionState
@@ -327,3 +334,65 @@ def test_candidate_area_ties_break_by_area(cast):
         1,
     )
     assert result.elected == ("b",)
+
+
+def test_every_candidate_has_a_result_on_the_page_and_in_the_pdf(cast, owners, client, monkeypatch):
+    """Elected, outranked (more than half but no seat left) and under half: no blank cell."""
+    from gongzhi.voting import pdf
+
+    worker = cast.community_worker
+    election = _election(worker, cast.b)
+    slate = _slate(worker, election, [o.person for o in owners[:7]])
+    assembly = _ballot(worker, election, cast.b)
+    # 1-3: 10 heads, 4 and 5: 7 (elected); 6: 6 of 10 (more than half, no seat left); 7: 0.
+    c1, c2, c3, c4, c5, c6, _c7 = slate
+    _vote(
+        assembly, owners, [slate[:5]] * 4 + [[c1, c2, c3, c4, c6]] * 3 + [[c1, c2, c3, c5, c6]] * 3
+    )
+    services.assembly_close(actor=worker, assembly=assembly, now=after_close(assembly))
+    tables = []
+    real = pdf._table
+    monkeypatch.setattr(
+        pdf, "_table", lambda rows, widths: tables.append(rows) or real(rows, widths)
+    )
+    pdf.result_pdf(assembly, verify_url="https://gongzhi.example/v/")
+    candidates = next(t for t in tables if t[0][0] == "候选人")
+    outcomes = {row[0].split()[-1]: row[3] for row in candidates[1:]}
+    assert all(cell != "" for row in candidates for cell in row)
+    names = [c.person.name for c in slate]
+    assert [outcomes[n] for n in names] == ["当选"] * 5 + ["未当选", "未过半数"]
+    client.force_login(worker)
+    html = client.get(f"/assemblies/{assembly.pk}/result").content.decode()
+    assert html.count("<td>未当选</td>") == 1 and html.count("<td>未过半数</td>") == 1
+
+
+def test_nomination_lists_each_person_once_with_where_they_own(cast, client):
+    """Two owners called 陈成 are told apart by building and room (masked for owners, in
+    full for the election's managers); one already nominated is not offered again; the
+    list can be searched."""
+    worker = cast.community_worker
+    building = BuildingFactory(compound=cast.b, name="6号楼")
+    for room_name in ("1203", "802"):
+        room = RoomFactory(building=building, name=room_name)
+        OwnershipFactory(room=room, person=PersonFactory(name="陈成"))
+    owner = add_owner(cast.b, building=building)
+    election = _election(worker, cast.b)
+    services.candidate_nominate(actor=owner, election=election, person=owner.person, kind="self")
+
+    client.force_login(owner)
+    html = client.get(f"/elections/{election.pk}/").content.decode()
+    nominee = html[html.index('id="nominee-list"') : html.index('id="nominators-list"')]
+    assert nominee.count("陈成 · 6号楼 12**") == 1 and nominee.count("陈成 · 6号楼 8**") == 1
+    assert "1203" not in html and f'value="{owner.person.pk}"' not in nominee  # nominated
+    assert "data-picker-search" in html and 'type="radio"' in nominee
+    client.force_login(worker)
+    html = client.get(f"/elections/{election.pk}/").content.decode()
+    assert "陈成 · 6号楼 1203" in html and "陈成 · 6号楼 802" in html
+
+
+def test_room_labels_are_masked_for_fellow_owners():
+    assert rules.room_label("6号楼", "1203", masked=True) == "6号楼 12**"
+    assert rules.room_label("6号楼", "802", masked=True) == "6号楼 8**"
+    assert rules.room_label("6号楼", "A", masked=True) == "6号楼 *"
+    assert rules.room_label("6号楼", "1203", masked=False) == "6号楼 1203"
+    assert rules.rooms_text(["1号楼 1**", "2号楼 2**", "3号楼 3**"]) == "1号楼 1**、2号楼 2**等3套"

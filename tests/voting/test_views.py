@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -83,16 +84,49 @@ def test_owner_votes_on_the_page_and_sees_the_receipt(client, cast, open_a):
     page = _page(client, cast.owner, f"/assemblies/{open_a.pk}/vote").content.decode()
     assert question.title in page and 'value="agree"' in page
     response = client.post(
-        f"/assemblies/{open_a.pk}/vote", {f"q{question.pk}": "agree"}, follow=True
+        f"/assemblies/{open_a.pk}/vote", {f"q{question.pk}": "agree", "confirm": "1"}, follow=True
     )
     ballot = Ballot.objects.get()
     assert ballot.receipt in response.content.decode()
-    again = client.post(f"/assemblies/{open_a.pk}/vote", {f"q{question.pk}": "oppose"}, follow=True)
+    again = client.post(
+        f"/assemblies/{open_a.pk}/vote", {f"q{question.pk}": "oppose", "confirm": "1"}, follow=True
+    )
     assert Ballot.objects.get().choice == "agree"
     assert (
         "请至少对一项议题作出选择" in again.content.decode()
         or "各项议题均已投票" in again.content.decode()
     )
+
+
+def test_the_ballot_is_cast_only_after_the_voter_confirms_what_they_chose(client, cast, open_a):
+    question = open_a.questions.get()
+    client.force_login(cast.owner)
+    url = f"/assemblies/{open_a.pk}/vote"
+    review = client.post(url, {f"q{question.pk}": "oppose"})
+    html = review.content.decode()
+    assert review.status_code == 200 and not Ballot.objects.exists()
+    assert "请核对您的选择" in html and "<strong>反对</strong>" in html
+    assert f'name="q{question.pk}" value="oppose"' in html  # carried to the confirmation
+    assert 'name="confirm"' in html and 'name="edit"' in html
+    back = client.post(url, {f"q{question.pk}": "oppose", "edit": "1"}).content.decode()
+    assert not Ballot.objects.exists() and "checked" in back and "请核对您的选择" not in back
+    nothing = client.post(url, {}, follow=True).content.decode()
+    assert "请至少对一项议题作出选择" in nothing and not Ballot.objects.exists()
+    client.post(url, {f"q{question.pk}": "oppose", "confirm": "1"})
+    assert Ballot.objects.get().choice == "oppose"
+
+
+def test_the_ballot_page_shows_big_labelled_choice_cards(client, cast, open_a):
+    question = open_a.questions.get()
+    html = _page(client, cast.owner, f"/assemblies/{open_a.pk}/vote").content.decode()
+    assert 'class="big-page"' in html and 'class="ballot-question' in html
+    for value, word in (("agree", "同意"), ("oppose", "反对"), ("abstain", "弃权")):
+        label = re.search(
+            rf'<label class="choice choice--{value}" for="([^"]+)">(.*?)</label>', html, re.S
+        )
+        assert label and f'value="{value}"' in label.group(2) and word in label.group(2)
+    assert "btn btn-primary" not in html  # classes the stylesheet does not have
+    assert f"q{question.pk}" in html
 
 
 def test_non_owner_cannot_open_the_ballot(client, cast, open_a):
@@ -206,7 +240,7 @@ def test_proxy_registered_on_the_page_then_vote_for_the_principal(client, cast, 
     question = assembly.questions.get()
     client.post(
         f"/assemblies/{assembly.pk}/vote?proxy={proxy.pk}",
-        {f"q{question.pk}": "agree", "proxy": proxy.pk},
+        {f"q{question.pk}": "agree", "proxy": proxy.pk, "confirm": "1"},
     )
     ballot = Ballot.objects.get()
     assert ballot.roll_entry.person == principal.person and ballot.channel == "proxy"

@@ -76,6 +76,8 @@ from gongzhi.voting.rules.nominations import (  # noqa: F401
     NominationKind,
     nomination_kinds_for,
     parse_nomination,
+    room_label,
+    rooms_text,
     seats_left,
 )
 from gongzhi.voting.rules.roll import (  # noqa: F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from gongzhi.voting.rules.base import (
     RuleError,
@@ -95,3 +95,29 @@ def parse_nomination(body_kind: str, value: object) -> NominationKind:
 def seats_left(seats: int, elected: int) -> int:
     """Seats a new round or runoff must still fill."""
     return max(0, _check_seats(seats) - elected)
+
+
+# --------------------------------------------------------------------------- who is who
+# The nomination form lists every owner who may stand; people of the same name are told
+# apart by where they own. Fellow owners see the building and the floor part of the room
+# only (minimum necessary); the election's managers see the room in full.
+
+ROOMS_SHOWN = 2
+
+
+def room_label(building: str, room: str, *, masked: bool) -> str:
+    """6号楼 1203, or masked 6号楼 12**: the last two characters of the room hidden."""
+    room = room or ""
+    if masked:
+        keep = max(len(room) - 2, 1) if len(room) > 1 else 0
+        room = room[:keep] + "*" * (len(room) - keep)
+    return f"{building} {room}".strip()
+
+
+def rooms_text(labels: list[str]) -> str:
+    """The first rooms of a person, and how many more: 6号楼 12**、7号楼 3**等3套."""
+    shown = pgettext("list separator", "、").join(labels[:ROOMS_SHOWN])
+    if len(labels) > ROOMS_SHOWN:
+        n = len(labels)
+        return ngettext("%(rooms)s等%(n)s套", "%(rooms)s等%(n)s套", n) % {"rooms": shown, "n": n}
+    return shown

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import refs
 from gongzhi.voting import permissions, selectors, services
 from gongzhi.voting.forms import PaperForm, ProxyForm, RejectForm, VoteForm
 from gongzhi.voting.models import Ballot, Proxy
@@ -34,7 +35,7 @@ def vote(request, pk: int):
     if request.GET.get("proxy") or request.POST.get("proxy"):
         proxy = get_object_or_404(
             Proxy.objects.select_related("principal__person"),
-            pk=request.GET.get("proxy") or request.POST.get("proxy"),
+            pk=refs.parse_id(request.GET.get("proxy") or request.POST.get("proxy")),
             assembly=assembly,
         )
         if not permissions.can_vote_as_proxy(request.user, proxy):
@@ -45,8 +46,20 @@ def vote(request, pk: int):
         if entry is None:
             raise PermissionDenied(_("您不在本次表决的业主名册上，不能投票。"))
     questions = _open_questions(assembly, entry)
-    form = VoteForm(request.POST or None, questions=questions)
-    if request.method == "POST":
+    editing = request.method == "POST" and "edit" in request.POST
+    form = VoteForm(request.POST if request.method == "POST" else None, questions=questions)
+    review = None
+    if request.method == "POST" and editing:
+        form.is_valid()  # back from the review: the choices made, no messages
+    elif request.method == "POST" and "confirm" not in request.POST:
+        # First the voter sees what they chose; nothing is cast until they confirm.
+        if form.is_valid() and form.answers():
+            review = form.review()
+        elif form.is_valid():
+            messages.error(request, _("请至少对一项议题作出选择。"))
+        else:
+            form_errors(request, form)
+    elif request.method == "POST":
         if form.is_valid():
             ballots = call(
                 request, services.ballots_cast, assembly=assembly, answers=form.answers(), proxy=proxy,
@@ -77,8 +90,20 @@ def vote(request, pk: int):
             "form": form,
             "accepting": assembly.accepts_ballots_at(timezone.now()),
             "my_ballots": selectors.ballots_of(entry),
+            "review": review,
+            "carried": _carried(request.POST) if review is not None else [],
         },
     )
+
+
+def _carried(data) -> list[tuple[str, str]]:
+    """The choices of the review step, sent again as hidden fields when confirming."""
+    return [
+        (name, value)
+        for name in data
+        if name.startswith("q") or name == "proxy"
+        for value in data.getlist(name)
+    ]
 
 
 @login_required

@@ -51,15 +51,33 @@ def election_detail(request, pk: int):
     compound = election.compound
     people = selectors.people_who_may_stand(compound, election.committee_kind)
     can_manage = permissions.can_manage_election(request.user, election)
+    candidates = list(selectors.candidates_of(election))
+    nominating = election.state == E.NOMINATING
+    where = selectors.where_people_live(
+        compound,
+        None if nominating else [c.person_id for c in candidates],
+        committee_kind=election.committee_kind,
+        full_rooms=can_manage,
+    )
+    for c in candidates:
+        c.where = where.get(c.person_id, "")
+    nomination_form = None
+    if nominating:
+        nomination_form = NominationForm(
+            election=election,
+            people=people,
+            where=where,
+            nominated=[c.person_id for c in candidates],
+        )
     return render(
         request,
         "voting/election_detail.html",
         {
             "election": election,
             "compound": compound,
-            "candidates": selectors.candidates_of(election),
+            "candidates": candidates,
             "can_manage": can_manage,
-            "nomination_form": NominationForm(election=election, people=people),
+            "nomination_form": nomination_form,
             "check_form": CheckForm(),
             "filing_form": FilingForm(),
             "draft_assemblies": selectors.assemblies_of(compound).filter(
