@@ -15,7 +15,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from gongzhi.bodies.models import Body
 from gongzhi.core import access, refs, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
@@ -29,7 +28,7 @@ from gongzhi.people.models import Person
 from gongzhi.people.permissions import get_resident_for
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
-from gongzhi.places.permissions import get_compound_for
+from gongzhi.places.permissions import can_view_place, get_compound_for
 
 TAGS = ["demands 诉求"]
 
@@ -71,11 +70,22 @@ class NoCountPagination(Pagination):
         }
 
 
-def _one(model, pk, field: str, message: str):
+def _compound(user, pk) -> Compound:
+    """The compound a filing names: one the user may see; else the error of a missing one."""
+    compound = sql.by_pk(Compound, refs.parse_id(pk)) if refs.parse_id(pk) else None
+    if compound is None or not can_view_place(user, compound.path):
+        raise DemandError({"compound": [_("小区不存在。")]})
+    return compound
+
+
+def _of_compound(model, compound, pk, field: str, message: str):
+    """A room, building or category a filing names, of ``compound`` (a category may also
+    be district-wide); one of elsewhere is refused with the words for a missing one."""
     if pk is None:
         return None
-    obj = sql.by_pk(model, pk)
-    if obj is None:
+    obj = sql.by_pk(model, refs.parse_id(pk)) if refs.parse_id(pk) else None
+    allowed = (None, compound.pk) if model is Category else (compound.pk,)
+    if obj is None or obj.compound_id not in allowed:
         raise DemandError({field: [message]})
     return obj
 
@@ -129,14 +139,18 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
         form = s.FileSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        compound = _one(Compound, data["compound"], "compound", _("小区不存在。"))
+        compound = _compound(request.user, data["compound"])
         common = dict(
             actor=request.user,
             compound=compound,
             description=data["description"],
             place_kind=data["place_kind"],
-            room=_one(Room, data.get("room"), "room", _("房屋不存在。")),
-            building=_one(Building, data.get("building"), "building", _("楼栋不存在。")),
+            room=_of_compound(
+                Room, compound, data.get("room"), "room", _("所选房屋不属于该小区。")
+            ),
+            building=_of_compound(
+                Building, compound, data.get("building"), "building", _("所选楼栋不属于该小区。")
+            ),
             location_note=data["location_note"],
             # Unsaid: a demand stays private, a micro-wish is public (it is meant to be claimed).
             is_public=(
@@ -145,7 +159,9 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
                 else data["kind"] == Kind.MICRO_WISH
             ),
             photos=data["photos"],
-            category=_one(Category, data.get("category"), "category", _("类别不存在。")),
+            category=_of_compound(
+                Category, compound, data.get("category"), "category", _("该类别不适用于本小区。")
+            ),
         )
         reporter = _reporter(request.user, compound, data.get("reporter"))
         channel = data["channel"]
@@ -246,14 +262,15 @@ _action = partial(
 
 
 def _dispatch(request, demand, data):
-    body = _one(Body, data.get("handler_body"), "handler_body", _("组织不存在。"))
-    person = _one(Person, data.get("handler_person"), "handler_person", _("人员不存在。"))
+    body, person = services.resolve_handler(
+        demand, data.get("handler_body"), data.get("handler_person")
+    )
     services.demand_dispatch(actor=request.user, demand=demand, handler_body=body,
                              handler_person=person, note=data["note"])  # fmt: skip
 
 
 def _merge(request, demand, data):
-    into = selectors.demand_for(request.user, data["into"])
+    into = services.resolve_merge_target(request.user, demand, data["into"])
     services.demand_merge(actor=request.user, demand=demand, into=into, note=data["note"])
 
 

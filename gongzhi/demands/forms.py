@@ -290,6 +290,13 @@ def parse_handler(value: str) -> tuple[Body | None, Person | None]:
     return body, person
 
 
+def parse_handler_ids(value: str) -> tuple[str | None, str | None]:
+    """ "b12p34" → ("12", "34"): the ids a dispatch names, resolved in the demand's scope by
+    ``services.resolve_handler`` (an id of elsewhere is refused as a missing one)."""
+    match = _HANDLER_RE.match((value or "").strip())
+    return (match[1], match[2]) if match else (None, None)
+
+
 class DispatchForm(forms.Form):
     handler = forms.CharField(label=_("派给"), required=False)
     note = forms.CharField(
@@ -301,7 +308,7 @@ class DispatchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["handler_body"], data["handler_person"] = parse_handler(data.get("handler", ""))
+        data["handler_body"], data["handler_person"] = parse_handler_ids(data.get("handler", ""))
         if data.get("handler") and data["handler_body"] is None:
             self.add_error("handler", _("请选择承办组织或承办人。"))
         return data

@@ -302,7 +302,8 @@ def _create(request: HttpRequest) -> Demand:
     if compound is None:
         raise Open311Error(404, _("jurisdiction_id 须为小区编号或小区路径。"))
     category = web_selectors.category_by_code(data["service_code"])
-    if category is None:
+    if category is None or category.compound_id not in (None, compound.pk):
+        # Another compound's category is as unknown here as a missing one (core.refs).
         raise Open311Error(404, _("没有编号为 %(code)s 的服务。") % {"code": data["service_code"]})
     building = web_selectors.building_named_in(compound, address)
     place = {

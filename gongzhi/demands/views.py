@@ -394,17 +394,14 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 
 
 def _act_dispatch(user, d, data):
+    body, person = services.resolve_handler(d, data["handler_body"], data["handler_person"])
     return services.demand_dispatch(
-        actor=user,
-        demand=d,
-        handler_body=data["handler_body"],
-        handler_person=data["handler_person"],
-        note=data["note"],
+        actor=user, demand=d, handler_body=body, handler_person=person, note=data["note"]
     )
 
 
 def _act_merge(user, d, data):
-    into = selectors.demand_for(user, data["into"])
+    into = services.resolve_merge_target(user, d, data["into"])
     return services.demand_merge(actor=user, demand=d, into=into, note=data["note"])
 
 

@@ -12,29 +12,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from gongzhi.bodies.models import Body
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, action_view, error_responses
-from gongzhi.demands.models import Category
 from gongzhi.lists import permissions, selectors, services
 from gongzhi.lists import serializers as s
 from gongzhi.lists.models import Milestone
 from gongzhi.lists.rules import ListError
-from gongzhi.people.models import Person
 from gongzhi.places import rules as place_rules
-from gongzhi.places.models import Community
-from gongzhi.places.permissions import get_compound_for
+from gongzhi.places.permissions import get_community_for, get_compound_for
 
 TAGS = ["lists 清单"]
-
-
-def _one(model, pk, field: str, message: str):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise ListError({field: [message]})
-    return obj
 
 
 def _list_detail(request, pk, status_code=status.HTTP_200_OK) -> Response:
@@ -119,7 +106,10 @@ class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
         compound = None
         if data.get("compound") is not None:
             compound = get_compound_for(request.user, data["compound"])
-        community = _one(Community, data.get("community"), "community", _("社区不存在。"))
+        community = permissions.named(
+            partial(get_community_for, request.user), data.get("community"), "community",
+            _("社区不存在。"),
+        )  # fmt: skip
         work_list = services.worklist_create(
             actor=request.user,
             kind=data["kind"],
@@ -170,7 +160,12 @@ def _add_free(request, work_list, data):
         source=data["source"],
         source_label=data["source_label"],
         source_date=data["source_date"],
-        category=_one(Category, data["category"], "category", _("类别不存在。")),
+        category=permissions.named(
+            partial(permissions.get_category_for, work_list),
+            data["category"],
+            "category",
+            permissions.CATEGORY_REFUSAL,
+        ),
         place_label=data["place_label"],
         mode=data["mode"],
         plan=data["plan"],
@@ -242,8 +237,18 @@ def _claim(request, item, data):
     services.item_claim(
         actor=request.user,
         item=item,
-        body=_one(Body, data["body"], "body", _("单位不存在。")),
-        person=_one(Person, data["person"], "person", _("人员不存在。")),
+        body=permissions.named(
+            partial(permissions.get_claim_body_for, item.work_list),
+            data["body"],
+            "body",
+            permissions.CLAIM_BODY_REFUSAL,
+        ),
+        person=permissions.named(
+            partial(permissions.get_claim_person_for, item.work_list),
+            data["person"],
+            "person",
+            permissions.CLAIM_PERSON_REFUSAL,
+        ),
     )
 
 

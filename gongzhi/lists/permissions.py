@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from gongzhi.bodies.models import Body, BodyKind, Membership, PartyMember, Post
-from gongzhi.core import access
+from gongzhi.core import access, refs
 from gongzhi.core.capabilities import Cap
 from gongzhi.lists import rules
 from gongzhi.lists.models import ItemClaim, ListItem, WorkList
@@ -262,3 +263,53 @@ def available_actions(user, item: ListItem, claim: ItemClaim | None = None) -> l
 def sees_claimant_person(user, work_list: WorkList) -> bool:
     """The full name of a 双报到 member who claimed: staff only (others see it masked)."""
     return is_staff(user, work_list.place_path)
+
+
+# --- ids a list write names (core.refs) ---------------------------------------------------
+#
+# The unit or member a claim names, the category of an item: resolved against the list, so
+# an id of elsewhere is refused with the same words as an id naming nothing.
+
+CLAIM_BODY_REFUSAL = gettext_lazy("该单位不是覆盖本小区的共建单位,不能认领。")
+CLAIM_PERSON_REFUSAL = gettext_lazy("该党员不是在本社区双报到的在职党员,不能认领。")
+CATEGORY_REFUSAL = gettext_lazy("该类别不适用于本小区。")
+
+
+def get_claim_body_for(work_list: WorkList, pk: int) -> Body:
+    """A partner unit that may claim items of ``work_list`` (body_may_claim); 404 otherwise."""
+    body = Body.objects.filter(pk=pk).first()
+    if body is None or not body_may_claim(body, work_list):
+        raise Http404
+    return body
+
+
+def get_claim_person_for(work_list: WorkList, pk: int):
+    """A member 双报到-registered with the list's community; 404 otherwise."""
+    from gongzhi.people.models import Person
+
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or not dual_registered(person.pk, work_list):
+        raise Http404
+    return person
+
+
+def get_category_for(work_list: WorkList, pk: int):
+    """A district-wide category or one of the list's compound; 404 otherwise (a stopped one
+    is found, and refused by the service as not applicable)."""
+    from gongzhi.demands.models import Category
+
+    category = Category.objects.filter(pk=pk).first()
+    if category is None or category.compound_id not in (None, work_list.compound_id):
+        raise Http404
+    return category
+
+
+def named(get, value, field: str, message):
+    """The object an id in a write names, through ``get(pk)`` (404 outside scope); None for
+    no id; a missing id and one out of scope alike are the field error ``message``."""
+    if value in (None, ""):
+        return None
+    found = refs.resolve(lambda _user, pk: get(pk), None, value)
+    if found is None:
+        raise rules.ListError({field: [message]})
+    return found

@@ -8,6 +8,8 @@ nothing.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.bodies.models import Body
 from gongzhi.lists import permissions, selectors, services
 from gongzhi.lists.forms import (
     CompileForm,
@@ -29,7 +30,6 @@ from gongzhi.lists.forms import (
 )
 from gongzhi.lists.models import ItemClaim, Milestone, ProgressPhoto
 from gongzhi.lists.rules import ItemState
-from gongzhi.people.models import Person
 from gongzhi.people.rules import mask_name
 from gongzhi.places.permissions import get_compound_for
 
@@ -316,27 +316,25 @@ def _run(request, pk: int, call, success: str, **forms) -> HttpResponse:
     return _respond(request, pk, success=success)
 
 
-def _pick(model, value, field: str):
-    if not value:
-        return None
-    try:
-        return model.objects.get(pk=int(value))
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({field: [_("所选对象不存在。")]}) from None
-
-
 @require_POST
 @login_required
 def item_claim(request, pk: int):
     item = selectors.item_for(request.user, pk)
+    work_list = item.work_list
 
     def call():
         services.item_claim(
             actor=request.user,
             item=item,
-            body=_pick(Body, request.POST.get("body"), "body"),
-            person=_pick(Person, request.POST.get("person"), "person"),
-        )
+            body=permissions.named(
+                partial(permissions.get_claim_body_for, work_list), request.POST.get("body"),
+                "body", permissions.CLAIM_BODY_REFUSAL,
+            ),
+            person=permissions.named(
+                partial(permissions.get_claim_person_for, work_list), request.POST.get("person"),
+                "person", permissions.CLAIM_PERSON_REFUSAL,
+            ),
+        )  # fmt: skip
 
     return _run(request, pk, call, _("认领成功。"))
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.places import rules
-from gongzhi.places.models import Compound
+from gongzhi.places.models import Community, Compound
 
 
 def can_view_place(user, path: str) -> bool:
@@ -34,3 +34,11 @@ def get_compound_for(user, pk: int) -> Compound:
     if not can_view_place(user, compound.path):
         raise Http404
     return compound
+
+
+def get_community_for(user, pk: int) -> Community:
+    """The community, if the user may see it; 404 otherwise (as get_compound_for)."""
+    community = get_object_or_404(Community.objects.select_related("street"), pk=pk)
+    if not can_view_place(user, community.path):
+        raise Http404
+    return community

@@ -69,9 +69,14 @@ def test_non_image_and_huge_photo_answer_400(cast, repair, api):
 
 
 def test_outsider_cannot_file_in_a(cast, repair, api):
+    # A compound out of the outsider's sight is refused as a missing one (core.refs).
     response = file_via_api(api(cast.outsider), cast, repair, place_kind="common", room="")
-    assert response.status_code == 403
-    assert response.json() == {"detail": "只有本小区的居民或业主可以提交诉求。"}
+    assert response.status_code == 400
+    assert response.json() == {"compound": ["小区不存在。"]}
+    # Seen but not theirs to file in: told why.
+    official = file_via_api(api(cast.street_official), cast, repair, place_kind="common", room="")
+    assert official.status_code == 403
+    assert official.json() == {"detail": "只有本小区的居民或业主可以提交诉求。"}
 
 
 def test_anonymous_gets_401_or_403(cast, api):

@@ -243,7 +243,8 @@ def test_a_grid_worker_compiles_only_the_demands_of_their_grid(cast, draft, make
     in_grid = make_demand(building=cast.building_a1)
     outside_grid = make_demand(building=cast.building_a2)
     services.items_add_from_demands(actor=cast.grid_worker, work_list=draft, demands=[in_grid])
-    with pytest.raises(PermissionDenied, match="不在您负责的范围内"):
+    # Out of the grid worker's sight: refused as a missing demand is (core.refs).
+    with pytest.raises(ListError, match="不存在或不属于本清单所在地"):
         services.items_add_from_demands(
             actor=cast.grid_worker, work_list=draft, demands=[outside_grid]
         )

@@ -32,6 +32,8 @@ from gongzhi.demands.services.flow import (
     demand_resolve,
     demand_return,
     demand_withdraw,
+    resolve_handler,
+    resolve_merge_target,
 )
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "escalate_overdue",
     "escalation_chain_set",
     "microwish_file",
+    "resolve_handler",
+    "resolve_merge_target",
     "routing_rule_create",
     "routing_rule_delete",
 ]

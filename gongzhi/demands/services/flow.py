@@ -7,9 +7,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.bodies.models import Body, Membership
-from gongzhi.core import access
+from gongzhi.core import access, refs, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import notify, permissions, rules, selectors
@@ -39,33 +40,83 @@ from gongzhi.people.models import Person
 N = notify
 
 
+BODY_OUT_OF_RANGE = gettext_lazy("承办组织不在该诉求所在范围内。")
+NOT_A_MEMBER = gettext_lazy("承办人不是该组织的在任成员。")
+CANNOT_HANDLE = gettext_lazy("该人员不能承办本小区的诉求。")
+
+
+def _check_body(demand: Demand, body: Body) -> None:
+    """A handler body covers the demand's place (or belongs to its compound). Out of range
+    is said before dissolved, so a body elsewhere is refused as a missing one is."""
+    if not demand.place_path.startswith(body.place_path) and body.compound_id != demand.compound_id:
+        raise DemandError({"handler_body": [BODY_OUT_OF_RANGE]})
+    if body.dissolved_on is not None:
+        raise DemandError({"handler_body": [_("该组织已撤销。")]})
+
+
+def _person_refusal(body: Body | None) -> DemandError:
+    return DemandError({"handler_person": [NOT_A_MEMBER if body is not None else CANNOT_HANDLE]})
+
+
+def _check_person(demand: Demand, body: Body | None, person: Person) -> str | None:
+    """A handler person is a current member of the handler body, or (without a body) holds
+    demands.handle over the demand's place; returns their post in the body."""
+    if body is not None:
+        post = (
+            Membership.objects.active()
+            .filter(body=body, person=person)
+            .values_list("post", flat=True)
+            .first()
+        )
+        if post is None:
+            raise _person_refusal(body)
+        return post
+    account = getattr(person, "account", None) if person.pk else None
+    if account is None or not access.allows(account, Cap.HANDLE, demand.place_path):
+        raise _person_refusal(None)
+    return None
+
+
 def _check_handler(demand: Demand, body: Body | None, person: Person | None) -> str | None:
     """Validate a handler for ``demand``; returns the person's post in the body, if any."""
     if body is None and person is None:
         raise DemandError({"handler_body": [_("请选择承办组织或承办人。")]})
-    post = None
     if body is not None:
-        if body.dissolved_on is not None:
-            raise DemandError({"handler_body": [_("该组织已撤销。")]})
-        if (
-            not demand.place_path.startswith(body.place_path)
-            and body.compound_id != demand.compound_id
-        ):
-            raise DemandError({"handler_body": [_("承办组织不在该诉求所在范围内。")]})
-        if person is not None:
-            post = (
-                Membership.objects.active()
-                .filter(body=body, person=person)
-                .values_list("post", flat=True)
-                .first()
-            )
-            if post is None:
-                raise DemandError({"handler_person": [_("承办人不是该组织的在任成员。")]})
-    else:
-        account = getattr(person, "account", None) if person.pk else None
-        if account is None or not access.allows(account, Cap.HANDLE, demand.place_path):
-            raise DemandError({"handler_person": [_("该人员不能承办本小区的诉求。")]})
-    return post
+        _check_body(demand, body)
+    return _check_person(demand, body, person) if person is not None else None
+
+
+def resolve_handler(demand: Demand, body_id, person_id) -> tuple[Body | None, Person | None]:
+    """The handler body and person a dispatch names by id (API, dispatch form), checked
+    against ``demand`` as the dispatch service checks them (core.refs): an id naming
+    nothing is refused with the same words as one naming a body or person out of range,
+    and the body is settled before the person is looked at, so neither tells of the other."""
+    body = person = None
+    if body_id is not None:
+        pk = refs.parse_id(body_id)
+        body = sql.by_pk(Body, pk) if pk else None
+        if body is None:
+            raise DemandError({"handler_body": [BODY_OUT_OF_RANGE]})
+        _check_body(demand, body)
+    if person_id is not None:
+        pk = refs.parse_id(person_id)
+        person = Person.objects.select_related("account").filter(pk=pk).first() if pk else None
+        if person is None:
+            raise _person_refusal(body)
+        _check_person(demand, body, person)
+    return body, person
+
+
+MERGE_NOT_FOUND = gettext_lazy("本小区没有这条诉求。")
+
+
+def resolve_merge_target(user, demand: Demand, into_id) -> Demand:
+    """The demand a merge names by id: one ``user`` may see, of the same compound; anything
+    else (missing, out of sight, of another compound) is the same field error."""
+    found = refs.resolve(permissions.get_demand_for, user, into_id)
+    if found is None or found.compound_id != demand.compound_id:
+        raise DemandError({"into": [MERGE_NOT_FOUND]})
+    return found
 
 
 @transaction.atomic

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
-from gongzhi.core import access
+from gongzhi.core import access, refs
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands import permissions as demand_permissions
 from gongzhi.demands import rules as demand_rules
 from gongzhi.demands.models import Category, Demand, Kind, PlaceKind
 from gongzhi.lists import rules
@@ -156,10 +157,9 @@ def items_add_from_demands(
     require_staff(actor, locked.place_path, COMPILE_REFUSAL)
     check_editable(locked)
     now = now_or(now)
-    try:
-        ids = list(dict.fromkeys(d.pk if isinstance(d, Demand) else int(d) for d in demands))
-    except (TypeError, ValueError):
-        raise ListError({"demands": [_("诉求编号无效。")]}) from None
+    ids = list(dict.fromkeys(d.pk if isinstance(d, Demand) else refs.parse_id(d) for d in demands))
+    if None in ids:
+        raise ListError({"demands": [_("诉求编号无效。")]})
     if not ids:
         raise ListError({"demands": [_("请选择要列入清单的诉求。")]})
     if len(ids) > BULK_MAX:
@@ -170,8 +170,16 @@ def items_add_from_demands(
         d.pk: d for d in Demand.objects.filter(pk__in=ids).select_related("category", "building")
     }
     missing = [i for i in ids if i not in found]
+    # Outside the list's place, or out of the actor's sight (a grid worker's neighbour
+    # grid): the same words as a missing one (core.refs).
     outside = [
-        i for i in ids if i in found and not found[i].place_path.startswith(locked.place_path)
+        i
+        for i in ids
+        if i in found
+        and not (
+            found[i].place_path.startswith(locked.place_path)
+            and (actor is None or demand_permissions.can_view(actor, found[i]))
+        )
     ]
     if missing or outside:
         raise ListError(
