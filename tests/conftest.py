@@ -15,12 +15,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _demand_notifications_inline(monkeypatch):
-    """Demand notifications are worked out in the task worker; tests run that work in the
-    committing process (tests/demands/test_notify_worker.py covers the worker path)."""
-    from gongzhi.demands import notify
+def _notifications_inline(monkeypatch):
+    """Notifications are worked out in the task worker (notifications.outbox); tests run
+    that work in the committing process (tests/notifications/test_outbox.py covers the
+    worker path)."""
+    from gongzhi.notifications import outbox
 
-    monkeypatch.setattr(notify, "IN_WORKER", False)
+    monkeypatch.setattr(outbox, "INLINE", True)
 
 
 @pytest.fixture(autouse=True)

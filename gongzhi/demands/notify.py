@@ -1,10 +1,9 @@
-"""Notifications about demands, through the notifications app when it is installed.
+"""Notifications about demands, through the notifications app.
 
-Services call ``after_commit(...)`` inside their transaction; the demand's id is handed to
-the task worker (django-q2, ``deliver_task``) in that same transaction when the queue lives
-in this database (an outbox), else once it commits; the worker works out the recipients
-from the committed rows and sends; a failing channel never undoes or breaks a filing. ``gongzhi.notifications.services.notify`` is imported lazily; while it does not
-exist (or in a deployment without it) sending is a no-op, so demands never depend on it.
+Services call ``after_commit(...)`` inside their transaction; the demand's id goes through
+the notification outbox (``gongzhi.notifications.outbox.later``) to the task worker,
+which works out the recipients from the committed rows and sends (``deliver_task``); a
+failing channel never undoes or breaks a filing.
 """
 
 from __future__ import annotations
@@ -12,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
+
+from gongzhi.notifications import outbox
 
 logger = logging.getLogger("gongzhi.demands")
 
@@ -55,14 +55,6 @@ HANDLERS = "handlers"  # the current handler body's members and the handler pers
 DISPATCHERS = "dispatchers"  # branch secretary, grid worker, community staff over the place
 
 
-def _notify_function():
-    try:
-        from gongzhi.notifications.services import notify
-    except ImportError:
-        return None
-    return notify
-
-
 def send(
     *,
     recipients: list,
@@ -72,9 +64,10 @@ def send(
     obj=None,
     place_path: str = "",
 ) -> bool:
-    """Hand one notification to the notifications app; False when there is none."""
-    notify = _notify_function()
-    if notify is None or not recipients:
+    """Hand one notification to the notifications app; False when there is no one to tell."""
+    from gongzhi.notifications.services import notify
+
+    if not recipients:
         return False
     notify(
         recipients=recipients,
@@ -126,8 +119,6 @@ def deliver(
     exclude_account_id=None,
 ) -> None:
     """Work out who to tell about ``demand_pk`` now and tell them (runs after commit)."""
-    if _notify_function() is None:
-        return
     from gongzhi.demands.models import Demand
     from gongzhi.demands.selectors import _accounts_of_persons
 
@@ -148,24 +139,18 @@ def deliver(
 
 
 DELIVER_TASK = "gongzhi.demands.notify.deliver_task"
-# Work out the recipients in the task worker (django-q2), not in the request. Tests may set
-# this to False to deliver in the committing process, as the worker would.
-IN_WORKER = True
 
 
 def deliver_task(demand_pk: int, kind: str, audiences, body, extra_person_ids, exclude) -> None:
-    """The task worker's entry point: ``deliver`` (a failure is logged, never raised)."""
-    try:
-        deliver(
-            demand_pk,
-            kind=kind,
-            audiences=tuple(audiences),
-            body=body,
-            extra_person_ids=tuple(extra_person_ids),
-            exclude_account_id=exclude,
-        )
-    except Exception:  # a notification must never break the change it announces
-        logger.exception("notifying %s for demand %s failed", kind, demand_pk)
+    """The task worker's entry point (through the outbox, which logs a failure)."""
+    deliver(
+        demand_pk,
+        kind=kind,
+        audiences=tuple(audiences),
+        body=body,
+        extra_person_ids=tuple(extra_person_ids),
+        exclude_account_id=exclude,
+    )
 
 
 def after_commit(
@@ -178,71 +163,21 @@ def after_commit(
     actor=None,
 ) -> None:
     """Notify about ``demand`` once the current transaction commits: its id goes to the
-    task worker, which works out the recipients (5 queries) and notifies them.
-
-    When the queue is django-q2's ORM broker on this database (the default), the task row
-    is written now, inside the service's transaction (an outbox): the change and its
-    notification commit together or not at all, the worker cannot see the task before the
-    demand, and the request pays one INSERT and no second commit. Otherwise (another
-    broker, a sync cluster running tasks in-process, tests delivering inline) the work is
-    handed over by ``transaction.on_commit``."""
-    if _notify_function() is None:  # nothing to notify through: not even a task
-        return
-    args = (
+    task worker through the outbox, which works out the recipients (5 queries)."""
+    outbox.later(
+        DELIVER_TASK,
         demand.pk,
         kind,
-        tuple(audiences),
+        list(audiences),
         body,
-        tuple(extra_person_ids),
+        list(extra_person_ids),
         getattr(actor, "pk", None),
-    )
-    if IN_WORKER and _outbox_in_this_transaction():
-        _enqueue(args)
-        return
-
-    def _go():
-        try:
-            if not IN_WORKER:
-                deliver_task(*args)
-                return
-            _enqueue(args)
-        except Exception:  # a notification must never break the change it announces
-            logger.exception("notifying %s for demand %s failed", args[1], args[0])
-
-    transaction.on_commit(_go)
-
-
-def _outbox_in_this_transaction() -> bool:
-    from django.conf import settings
-
-    from gongzhi.notifications import conf
-
-    cluster = getattr(settings, "Q_CLUSTER", {})
-    return (
-        not conf.q_sync()
-        and cluster.get("orm") == transaction.get_connection().alias
-        and transaction.get_connection().in_atomic_block
-    )
-
-
-def _enqueue(args: tuple) -> None:
-    from django_q.tasks import async_task
-
-    from gongzhi.notifications import conf
-
-    async_task(
-        DELIVER_TASK,
-        *args,
-        task_name=f"demand-notify-{args[0]}-{args[1]}",
-        group="notifications",
-        sync=conf.q_sync(),
+        name=f"demand-notify-{demand.pk}-{kind}",
     )
 
 
 def register_kinds() -> None:
-    try:
-        from gongzhi.notifications.kinds import register_kind
-    except ImportError:
-        return
+    from gongzhi.notifications.kinds import register_kind
+
     for code, label in KINDS.items():
         register_kind(code, label, words=words_for(code))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.lists.rules import ListKind
+from gongzhi.notifications import outbox
 
 logger = logging.getLogger("gongzhi.lists")
 
@@ -142,6 +142,21 @@ def deliver(
     )
 
 
+DELIVER_TASK = "gongzhi.lists.notify.deliver_task"
+
+
+def deliver_task(kind, work_list_id, item_id, audience, exclude_account_id, claim_id) -> None:
+    """The task worker's entry point (through the outbox, which logs a failure)."""
+    deliver(
+        kind=kind,
+        work_list_id=work_list_id,
+        item_id=item_id,
+        audience=audience,
+        exclude_account_id=exclude_account_id,
+        claim_id=claim_id,
+    )
+
+
 def after_commit(
     *,
     kind: str,
@@ -151,20 +166,9 @@ def after_commit(
     item_id: int | None = None,
     claim_id: int | None = None,
 ) -> None:
-    """Schedule a notification for when the current transaction commits."""
-    exclude = getattr(actor, "pk", None)
-
-    def _go():
-        try:
-            deliver(
-                kind=kind,
-                work_list_id=work_list_id,
-                item_id=item_id,
-                audience=audience,
-                exclude_account_id=exclude,
-                claim_id=claim_id,
-            )
-        except Exception:  # a notification must never break the change it announces
-            logger.exception("notifying %s for list %s failed", kind, work_list_id)
-
-    transaction.on_commit(_go)
+    """Notify once the current transaction commits: the ids go to the task worker through
+    the outbox, which works out the recipients there (not in the request)."""
+    outbox.later(
+        DELIVER_TASK, kind, work_list_id, item_id, audience, getattr(actor, "pk", None),
+        claim_id, name=f"list-notify-{work_list_id}-{kind}",
+    )  # fmt: skip

@@ -84,7 +84,6 @@ def notified(monkeypatch):
     from gongzhi.demands import notify
 
     monkeypatch.setattr(notify, "send", fake_send)
-    monkeypatch.setattr(notify, "_notify_function", lambda: fake_send)
     return calls
 
 
