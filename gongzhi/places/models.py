@@ -9,13 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.places import rules
 
 PATH_MAX = 200
+
+
+def _worded(message, **values):
+    """A validator's message with its limit filled in, translated when it is shown."""
+    return lazy(lambda: str(message) % values, str)()
 
 
 class PlaceNode(models.Model):
@@ -121,7 +127,20 @@ class Compound(PlaceNode):
     residents = models.PositiveIntegerField(_("常住人口"), default=0)
     buildings_count = models.PositiveIntegerField(_("楼栋数"), default=0)
     total_floor_area = models.DecimalField(
-        _("总建筑面积(㎡)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+        _("总建筑面积(㎡)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[
+            MinValueValidator(Decimal("0.00")),
+            MaxValueValidator(
+                rules.COMPOUND_AREA_MAX,
+                _worded(
+                    _("总建筑面积不能超过 %(limit)s ㎡。"),
+                    limit=rules.format_limit(rules.COMPOUND_AREA_MAX),
+                ),
+            ),
+        ],
     )
 
     class Meta:
@@ -131,6 +150,10 @@ class Compound(PlaceNode):
             models.UniqueConstraint(fields=["community", "name"], name="compound_name_unique"),
             models.CheckConstraint(
                 condition=models.Q(total_floor_area__gte=0), name="compound_area_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_floor_area__lte=rules.COMPOUND_AREA_MAX),
+                name="compound_area_plausible",
             ),
         ]
 
@@ -180,14 +203,36 @@ class Building(PlaceNode):
         blank=True,
         verbose_name=_("网格"),
     )
-    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(
+        _("层数"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                rules.BUILDING_FLOORS_RANGE[0],
+                _worded(_("层数至少为 %(min)s。"), min=rules.BUILDING_FLOORS_RANGE[0]),
+            ),
+            MaxValueValidator(
+                rules.BUILDING_FLOORS_RANGE[1],
+                _worded(_("层数不能超过 %(max)s。"), max=rules.BUILDING_FLOORS_RANGE[1]),
+            ),
+        ],
+    )
     has_elevator = models.BooleanField(_("有电梯"), default=False)
 
     class Meta:
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
         constraints = [
-            models.UniqueConstraint(fields=["compound", "name"], name="building_name_unique")
+            models.UniqueConstraint(fields=["compound", "name"], name="building_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(floors__isnull=True)
+                | models.Q(
+                    floors__gte=rules.BUILDING_FLOORS_RANGE[0],
+                    floors__lte=rules.BUILDING_FLOORS_RANGE[1],
+                ),
+                name="building_floors_plausible",
+            ),
         ]
 
     def parent_node(self):
@@ -254,12 +299,33 @@ class Room(PlaceNode):
     compound = models.ForeignKey(
         Compound, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("小区")
     )
-    floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
+    floor = models.SmallIntegerField(
+        _("楼层"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                rules.FLOOR_RANGE[0], _worded(_("楼层不能低于 %(min)s。"), min=rules.FLOOR_RANGE[0])
+            ),
+            MaxValueValidator(
+                rules.FLOOR_RANGE[1], _worded(_("楼层不能高于 %(max)s。"), max=rules.FLOOR_RANGE[1])
+            ),
+        ],
+    )
     exclusive_area = models.DecimalField(
         _("专有面积(㎡)"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(
+                rules.ROOM_AREA_MAX,
+                _worded(
+                    _("专有面积不能超过 %(limit)s ㎡。"),
+                    limit=rules.format_limit(rules.ROOM_AREA_MAX),
+                ),
+            ),
+        ],
     )
     area_source = models.CharField(
         _("面积来源"), max_length=16, choices=AreaSource.choices, default=AreaSource.REGISTERED
@@ -280,6 +346,15 @@ class Room(PlaceNode):
             ),
             models.CheckConstraint(
                 condition=models.Q(exclusive_area__gt=0), name="room_area_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(exclusive_area__lte=rules.ROOM_AREA_MAX),
+                name="room_area_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(floor__isnull=True)
+                | models.Q(floor__gte=rules.FLOOR_RANGE[0], floor__lte=rules.FLOOR_RANGE[1]),
+                name="room_floor_plausible",
             ),
         ]
         indexes = [models.Index(fields=["compound", "use"], name="room_compound_use")]

@@ -37,7 +37,7 @@ def parse_path(path: str) -> list[tuple[str, int]]:
     out = []
     for part in parts:
         level = LEVEL_OF_PREFIX.get(part[:1])
-        if level is None or not part[1:].isdigit():
+        if level is None or not (part[1:].isascii() and part[1:].isdigit()):
             raise ValueError(f"bad place path segment {part!r} in {path!r}")
         out.append((level, int(part[1:])))
     return out
@@ -70,3 +70,22 @@ def best_area(candidates: dict[str, Decimal | None]) -> tuple[Decimal, str] | No
 
 def total_area(areas: Iterable[Decimal]) -> Decimal:
     return sum(areas, Decimal("0.00"))
+
+
+# Plausible values. A room's exclusive area decides its weight in an owners' vote (Civil
+# Code art. 278): a typo of 99,999,999.99 m² would outweigh the whole compound. The bounds
+# refuse what cannot be true; they are checked by forms, serializers, the roster import,
+# and by check constraints in the database (places.models).
+ROOM_AREA_MAX = Decimal("50000.00")  # 专有面积: a shopping podium or a whole garage registered
+# as one unit is a few tens of thousands of m²; a flat is 30 to 300.
+FLOOR_RANGE = (-10, 200)  # 楼层 of a room: basements go 5 or 6 levels down; the tallest
+# towers in China have about 130 floors.
+BUILDING_FLOORS_RANGE = (1, 200)  # 层数 of a building
+COMPOUND_AREA_MAX = Decimal("20000000.00")  # 总建筑面积: the largest compounds in China are
+# about 6 million m².
+
+
+def format_limit(value: Decimal | int) -> str:
+    """A limit as a message names it: 50,000 or 20,000,000 (no trailing .00)."""
+    number = Decimal(value)
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,}"

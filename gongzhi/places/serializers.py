@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from gongzhi.people.models import Household, Ownership
 from gongzhi.people.serializers import PersonCardField
+from gongzhi.places import rules as place_rules
 from gongzhi.places.models import AreaSource, Building, Compound, Room, RoomUse
 
 
@@ -95,7 +96,12 @@ class BuildingCreateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=100)
     grid = serializers.IntegerField(required=False, allow_null=True, help_text="网格编号")
-    floors = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=200)
+    floors = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=place_rules.BUILDING_FLOORS_RANGE[0],
+        max_value=place_rules.BUILDING_FLOORS_RANGE[1],
+    )
     has_elevator = serializers.BooleanField(required=False, default=False)
 
     def validate_name(self, value: str) -> str:
@@ -155,11 +161,19 @@ class RoomCreateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=100)
     entrance = serializers.IntegerField(required=False, allow_null=True, help_text="单元编号")
-    floor = serializers.IntegerField(required=False, allow_null=True, min_value=-10, max_value=200)
+    floor = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=place_rules.FLOOR_RANGE[0],
+        max_value=place_rules.FLOOR_RANGE[1],
+    )
     exclusive_area = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
-        help_text="专有面积(㎡),大于0,最多两位小数;可传字符串或数字",
+        help_text=(
+            f"专有面积(㎡),大于0、不超过{place_rules.format_limit(place_rules.ROOM_AREA_MAX)},"
+            "最多两位小数;可传字符串或数字"
+        ),
     )
     area_source = serializers.ChoiceField(
         choices=AreaSource.choices, required=False, default=AreaSource.REGISTERED
@@ -177,6 +191,11 @@ class RoomCreateSerializer(serializers.Serializer):
     def validate_exclusive_area(self, value: Decimal) -> Decimal:
         if value <= 0:
             raise serializers.ValidationError(_("专有面积必须大于0。"))
+        if value > place_rules.ROOM_AREA_MAX:
+            raise serializers.ValidationError(
+                _("专有面积不能超过 %(limit)s ㎡。")
+                % {"limit": place_rules.format_limit(place_rules.ROOM_AREA_MAX)}
+            )
         return value
 
     def validate_entrance(self, value):

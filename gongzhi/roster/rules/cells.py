@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gongzhi.people import rules as people_rules
+from gongzhi.places import rules as places_rules
 from gongzhi.roster.rules.columns import (
     AREA_MAX,
     FLOOR_RANGE,
@@ -161,7 +162,10 @@ def parse_area(raw: Any) -> tuple[Decimal | None, str | None]:
     if not value.is_finite() or value <= 0:
         return None, _("面积必须大于 0。")
     if value > AREA_MAX:
-        return None, _("%(value)s超出了面积上限。") % {"value": quote(text)}
+        return None, _("%(value)s超过了面积上限 %(limit)s ㎡。") % {
+            "value": quote(text),
+            "limit": places_rules.format_limit(AREA_MAX),
+        }
     if value != value.quantize(Decimal("0.01")):
         return None, _("%(value)s最多保留两位小数。") % {"value": quote(text)}
     return value.quantize(Decimal("0.01")), None
@@ -174,7 +178,11 @@ def parse_floor(raw: Any) -> tuple[int | None, str | None]:
     number = re.sub(r"(层|楼|f)$", "", unicodedata.normalize("NFKC", text), flags=re.IGNORECASE)
     number = number.replace("负", "-")
     if not re.fullmatch(r"-?\d+", number) or not (FLOOR_RANGE[0] <= int(number) <= FLOOR_RANGE[1]):
-        return None, _("%(value)s不是有效的楼层(整数,地下层用负数)。") % {"value": quote(text)}
+        return None, _("%(value)s不是有效的楼层(%(min)s 至 %(max)s 的整数,地下层用负数)。") % {
+            "value": quote(text),
+            "min": FLOOR_RANGE[0],
+            "max": FLOOR_RANGE[1],
+        }
     return int(number), None
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from gongzhi.places import rules as places_rules
+
 # ---------------------------------------------------------------------------------------
 # Columns
 # ---------------------------------------------------------------------------------------
@@ -139,8 +141,8 @@ TEMPLATE_EXAMPLE: dict[str, Any] = {
 
 NAME_MAX = 50  # Person.name
 PLACE_NAME_MAX = 100  # PlaceNode.name
-AREA_MAX = Decimal("99999999.99")  # Room.exclusive_area: 10 digits, 2 places
-FLOOR_RANGE = (-20, 300)
+AREA_MAX = places_rules.ROOM_AREA_MAX  # the plausible bound, checked by the database too
+FLOOR_RANGE = places_rules.FLOOR_RANGE
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
