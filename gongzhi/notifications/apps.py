@@ -13,10 +13,8 @@ class NotificationsConfig(AppConfig):
 
         manifest.register()
         checks.register(check_channels, checks.Tags.compatibility)
-        try:  # the periodic-job registry of core (``manage.py setup_schedules``)
-            from gongzhi.core import schedules
-        except ImportError:  # pragma: no cover - a tree without the registry
-            return
+        from gongzhi.core import schedules
+
         schedules.register(
             "notifications.deliver_stale", "gongzhi.notifications.tasks.deliver_stale", 10
         )

@@ -19,12 +19,9 @@ from gongzhi.voting.models import Election
 
 def _notify_managers(election: Election, days: int) -> None:
     """An in-app notification for each vote manager of the compound (notifications app)."""
-    try:
-        from gongzhi.notifications.services import notify
-    except ImportError:  # pragma: no cover - a tree without in-app notifications
-        return
     from django.urls import reverse
 
+    from gongzhi.notifications.services import notify
     from gongzhi.voting.apps import FILING_REMINDER_KIND
     from gongzhi.voting.selectors import vote_managers_of
 
