@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gongzhi.core import refs
 from gongzhi.places.permissions import get_compound_for
 from gongzhi.voting import ledger, permissions, rules, selectors, services
 from gongzhi.voting.models import Assembly, Proxy
@@ -122,13 +123,17 @@ class Ballots(APIView):
         assembly = permissions.get_assembly_for(request.user, pk)
         data = BallotIn(data=request.data)
         data.is_valid(raise_exception=True)
-        question = get_object_or_404(assembly.questions, pk=data.validated_data["question"])
+        question = get_object_or_404(
+            assembly.questions, pk=refs.parse_id(data.validated_data["question"])
+        )
         proxy = None
         if "proxy" in data.validated_data:
+            # Only a proxy the voter holds: someone else's is as absent as a missing one.
             proxy = get_object_or_404(
                 Proxy.objects.select_related("principal"),
-                pk=data.validated_data["proxy"],
+                pk=refs.parse_id(data.validated_data["proxy"]),
                 assembly=assembly,
+                holder_id=request.user.person_id,
             )
         question.assembly = assembly
         try:

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
 from gongzhi.core.access import ensure
+from gongzhi.core.refs import ensure_field
 from gongzhi.notices.models import NoticeKind
 from gongzhi.notices.services import notice_post
-from gongzhi.people.models import Person
+from gongzhi.people.models import Ownership, Person
+from gongzhi.people.permissions import PERSON_NOT_FOUND
 from gongzhi.places.models import Compound
 from gongzhi.voting import permissions, rules
 from gongzhi.voting.models import Assembly, Question, RollEntry, VotingPolicy
@@ -347,6 +349,16 @@ def roll_entry_correct(
         refuse(_("请填写更正原因（如业主异议的内容）。"), "reason")
     if person is None and area is None:
         refuse(_("请填写要更正的表决人或面积。"))
+    if person is not None:
+        # The designated voter is a current owner of the compound; anyone else, of
+        # elsewhere or missing, is refused with the same words (core.refs).
+        ensure_field(
+            Ownership.objects.filter(
+                person=person, room__compound_id=entry.assembly.compound_id, until__isnull=True
+            ).exists(),
+            "person",
+            PERSON_NOT_FOUND,
+        )
     entry = RollEntry.objects.select_for_update().get(pk=entry.pk)
     fields = ["voter_key", "person", "is_developer", "room_ids", "rooms_label", "area", "note"]
     before = snapshot(entry, fields)

@@ -24,6 +24,9 @@ from django.utils.translation import pgettext
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
+from gongzhi.core.capabilities import Cap
+from gongzhi.core.refs import ensure_field
+from gongzhi.people import permissions as people_permissions
 from gongzhi.people.models import Person
 from gongzhi.voting import ledger, permissions, rules
 from gongzhi.voting.models import (
@@ -312,6 +315,16 @@ def proxy_register(
         refuse(_("不能委托给本人。"), "holder")
     if principal.person_id is None and not principal.is_developer:
         refuse(_("该房屋尚未确定表决人，请先更正名册。"), "principal")
+    # A holder named by staff is someone they reach (voting.manage wherever the holder is
+    # registered); one registers their own authorisation themselves (core.refs).
+    registered = people_permissions.registered_paths([holder.pk]).get(holder.pk, [])
+    ensure_field(
+        actor is None
+        or getattr(actor, "person_id", None) == holder.pk
+        or people_permissions.can_reach_person(actor, holder, Cap.MANAGE_VOTES, paths=registered),
+        "holder",
+        people_permissions.PERSON_NOT_FOUND,
+    )
     validate_scan(authorisation, "authorisation", _("授权委托书"))
     Person.objects.select_for_update().filter(pk=holder.pk).first()  # one registration at a time
     held = Proxy.objects.filter(assembly=assembly, holder=holder).count()
@@ -344,6 +357,8 @@ def proxy_register(
             "file": proxy.authorisation.name,
         },
         place_path=assembly.compound.path,
+        # A holder of elsewhere: the auditors of their places see it too.
+        also_at=[p for p in registered if not p.startswith(assembly.compound.path)],
     )
     return proxy
 

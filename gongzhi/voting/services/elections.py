@@ -16,9 +16,12 @@ from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
 from gongzhi.bodies.models import Body, BodyKind, PartyMember
 from gongzhi.core.access import ensure
+from gongzhi.core.capabilities import Cap
+from gongzhi.core.refs import ensure_field
 from gongzhi.notices.models import NoticeKind
 from gongzhi.notices.services import notice_post
 from gongzhi.people.models import Person
+from gongzhi.people.permissions import PERSON_NOT_FOUND, can_reach_person, registered_paths
 from gongzhi.places.models import Compound
 from gongzhi.voting import permissions, rules
 from gongzhi.voting.models import Assembly, Candidate, CandidateStatus, Election
@@ -64,6 +67,20 @@ def _may_stand(person_ids: Iterable[int], election: Election) -> set[int]:
             residencies__household__moved_out__isnull=True,
         )
     return set(Person.objects.filter(q, pk__in=list(person_ids)).values_list("pk", flat=True))
+
+
+def _within_reach(actor, election: Election, person_ids: set[int]) -> bool:
+    """Is each of ``person_ids`` registered in the election's compound, or reached by
+    ``actor`` (voting.manage wherever they are registered)? Anyone else is refused as a
+    missing person is, and not named."""
+    where = registered_paths(person_ids)
+    path = election.compound.path
+    return all(
+        any(p.startswith(path) for p in where.get(i, ()))
+        or actor is None
+        or can_reach_person(actor, Person(pk=i), Cap.MANAGE_VOTES, paths=where.get(i, []))
+        for i in person_ids
+    )
 
 
 def _owners_only(election: Election) -> bool:
@@ -154,6 +171,8 @@ def candidate_nominate(
                 "nominators",
             )
         outsiders = nominator_ids - _may_stand(nominator_ids, election)
+        # Nominators of elsewhere are not named back: refused as missing ones.
+        ensure_field(_within_reach(actor, election, outsiders), "nominators", PERSON_NOT_FOUND)
         if outsiders:
             names = pgettext("list separator", "、").join(
                 Person.objects.filter(pk__in=outsiders).values_list("name", flat=True)
@@ -175,6 +194,14 @@ def candidate_nominate(
         ).first()
         if recommended_by is None:
             refuse(_("本小区尚未成立党支部，不能以党组织名义推荐。"))
+    # After the permission checks: a nominee of elsewhere out of the actor's reach is
+    # refused as a missing one is (core.refs); eligibility is checked later.
+    ensure_field(
+        person.pk == getattr(actor, "person_id", None)
+        or _within_reach(actor, election, {person.pk}),
+        "person",
+        PERSON_NOT_FOUND,
+    )
     if Candidate.objects.filter(election=election, person=person).exists():
         refuse(_("%(name)s 已被提名。") % {"name": person.name}, "person")
     candidate = Candidate.objects.create(
