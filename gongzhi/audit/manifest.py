@@ -16,3 +16,4 @@ def register() -> None:
         "audit", _("审计日志"), "audit:event_list", icon="log", visible=_may_view,
         namespace="audit", order=40,
     )  # fmt: skip
+    registry.add_audit_actions("audit", {"audit.export": _("导出审计日志")})

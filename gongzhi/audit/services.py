@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models, transaction
 
 from gongzhi.audit.models import AuditEvent, AuditEventPlace
+from gongzhi.core import registry
 
 # One user action (one HTTP request, one command) shares a correlation id.
 _correlation: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
@@ -84,6 +85,11 @@ def record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
+    if not registry.is_audit_action(action):
+        raise ValueError(
+            f"audit action {action!r} is not declared: add it to the app's manifest"
+            " (core.registry.add_audit_actions)"
+        )
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent.objects.create(
         actor=actor_obj,

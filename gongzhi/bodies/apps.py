@@ -8,6 +8,9 @@ class BodiesConfig(AppConfig):
     verbose_name = _("组织")
 
     def ready(self):
+        from gongzhi.bodies import manifest
+
+        manifest.register()
         from gongzhi.bodies.permissions import membership_grants, membership_places
         from gongzhi.core import access
         from gongzhi.people.permissions import register_person_places

@@ -14,3 +14,14 @@ def register() -> None:
         "core", _("管理后台"), "admin:index", icon="admin", visible=access.is_superuser,
         order=1000,
     )  # fmt: skip
+    registry.add_audit_actions(
+        "core",
+        {
+            "demo.load": _("载入演示数据"),
+            "district.generate": _("生成区级测试数据"),
+            "account.superuser": _("创建系统管理员"),
+            "account.token_issue": _("签发接口令牌"),
+            "account.token_revoke": _("撤销接口令牌"),
+        },
+    )
+    registry.add_audit_action_family("core", "admin.", _("管理后台操作"))

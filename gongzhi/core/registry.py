@@ -305,6 +305,7 @@ def demo_loaders() -> list[DemoLoader]:
 # -- audit actions ---------------------------------------------------------------------------
 
 _actions: dict[str, tuple[str, Any]] = {}  # action → (app, label)
+_families: dict[str, tuple[str, Any]] = {}  # prefix → (app, label): "admin." for the admin
 
 
 def add_audit_actions(app: str, actions: dict[str, Any]) -> None:
@@ -317,13 +318,27 @@ def add_audit_actions(app: str, actions: dict[str, Any]) -> None:
         _actions[action] = (app, label)
 
 
-def audit_action_label(action: str) -> str:
+def add_audit_action_family(app: str, prefix: str, label) -> None:
+    """Declare every action starting with ``prefix`` (the admin's "admin.<model>.<verb>")."""
+    if not prefix.endswith("."):
+        raise ValueError(f"an audit action family ends with a dot, not {prefix!r}")
+    _families[prefix] = (app, label)
+
+
+def _declared(action: str):
     known = _actions.get(action)
+    if known is None:
+        known = next((v for p, v in _families.items() if action.startswith(p)), None)
+    return known
+
+
+def audit_action_label(action: str) -> str:
+    known = _declared(action)
     return str(known[1]) if known else action
 
 
 def is_audit_action(action: str) -> bool:
-    return action in _actions
+    return _declared(action) is not None
 
 
 def audit_actions() -> dict[str, tuple[str, Any]]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import access, registry
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands.rules import ACTION_LABELS
 
 
 def _has_grants(user) -> bool:
@@ -41,3 +42,20 @@ def register() -> None:
         template="demands/_card_figures.html", needs=Cap.VIEW_FIGURES, order=10,
     )  # fmt: skip
     registry.add_demo_loader("demands", _demo, order=30)
+    registry.add_audit_actions(
+        "demands",
+        {
+            "demand.file": _("提交诉求"),
+            "micro_wish.file": _("提交微心愿"),
+            **{f"demand.{action}": label for action, label in ACTION_LABELS.items()},
+            "demand.comment": _("诉求留言"),
+            "demand.follow": _("关注诉求"),
+            "demand.unfollow": _("取消关注诉求"),
+            "demand.overdue_at_top": _("诉求超时已到最高层级"),
+            "demand_category.create": _("新建诉求类别"),
+            "demand_category.update": _("修改诉求类别"),
+            "demand_chain.set": _("设置吹哨报到链"),
+            "demand_routing.create": _("新建派单规则"),
+            "demand_routing.delete": _("删除派单规则"),
+        },
+    )

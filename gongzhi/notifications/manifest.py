@@ -16,3 +16,4 @@ def register() -> None:
         "notifications", _("消息"), "notifications:list", icon="bell",
         visible=lambda user: True, namespace="notifications", badge=_unread, order=30,
     )  # fmt: skip
+    registry.add_audit_actions("notifications", {"notifications.preferences": _("修改通知偏好")})

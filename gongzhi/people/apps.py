@@ -8,6 +8,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("人员")
 
     def ready(self):
+        from gongzhi.people import manifest
+
+        manifest.register()
         from gongzhi.core import access
         from gongzhi.people.permissions import residence_grants
 

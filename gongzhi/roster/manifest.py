@@ -11,3 +11,6 @@ def register() -> None:
         ((_("导入名册"), "roster:import"), (_("导出名册"), "roster:export")), start=95
     ):
         registry.add_compound_link("roster", label, url_name, needs={Cap.EDIT_ROSTER}, order=order)
+    registry.add_audit_actions(
+        "roster", {"roster.import": _("导入名册"), "roster.export": _("导出名册")}
+    )

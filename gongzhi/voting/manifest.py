@@ -59,3 +59,32 @@ def register() -> None:
     registry.add_card_section("voting", "voting_right", "voting/_card_voting_right.html",
                               voting_right, order=10)  # fmt: skip
     registry.add_demo_loader("voting", _demo, order=10)
+    registry.add_audit_actions(
+        "voting",
+        {
+            "voting.policy.update": _("修改表决规则"),
+            "assembly.create": _("新建业主大会会议"),
+            "assembly.update": _("修改业主大会会议"),
+            "assembly.question.add": _("添加表决事项"),
+            "assembly.question.remove": _("删除表决事项"),
+            "assembly.publish_roll": _("公布表决名册"),
+            "assembly.roll.correct": _("更正表决名册"),
+            "assembly.open": _("开始表决"),
+            "assembly.close": _("结束表决"),
+            "assembly.publish_result": _("公布表决结果"),
+            "ballot.cast": _("投票"),
+            "ballot.change": _("改票"),
+            "ballot.proxy.register": _("登记委托投票"),
+            "ballot.paper.enter": _("录入纸质选票"),
+            "ballot.paper.confirm": _("复核纸质选票"),
+            "ballot.paper.reject": _("退回纸质选票"),
+            "election.create": _("新建换届选举"),
+            "election.nominate": _("提名候选人"),
+            "election.check": _("审查候选人"),
+            "election.publish_slate": _("公布候选人名单"),
+            "election.start_ballot": _("开始选举投票"),
+            "election.count": _("计票"),
+            "election.file": _("选举结果备案"),
+            "election.filing_reminder": _("备案提醒"),
+        },
+    )

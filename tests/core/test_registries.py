@@ -118,3 +118,27 @@ def test_the_plugin_audit_action_schedule_and_notification_kind():
     assert registry.audit_action_label("plugin_app.water") == "浇水"
     assert "plugin_app.water" in {job.name for job in schedules.registered()}
     assert str(kind_label("plugin_app.watered")) == "花已浇水"
+
+
+def test_every_audit_action_written_in_the_code_is_declared():
+    """Audit actions are declared in the apps' manifests (core.registry), and audit.record
+    refuses any other: a typo cannot slip into the log as a new action."""
+    import re
+
+    written = set()
+    for path in (ROOT / "gongzhi").rglob("*.py"):
+        written.update(re.findall(r'action="([a-z_]+(?:\.[a-z_]+)+)"', path.read_text()))
+    assert len(written) > 40
+    assert sorted(a for a in written if not registry.is_audit_action(a)) == []
+
+
+@pytest.mark.django_db
+def test_audit_record_refuses_an_undeclared_action(cast):
+    from django.db import transaction
+
+    from gongzhi.audit import services as audit
+
+    with pytest.raises(ValueError, match="not declared"), transaction.atomic():
+        audit.record(actor=None, action="membership.apoint", obj=cast.a)
+    with transaction.atomic():
+        audit.record(actor=None, action="plugin_app.water", obj=cast.a)
