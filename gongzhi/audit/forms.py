@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.text import TextField
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import PATH_MAX, Community, Compound, Street
 
@@ -37,21 +38,21 @@ def _validate_place_path(value: str) -> None:
 class EventFilterForm(forms.Form):
     """The filters of ``selectors.events_for``, read from a query string."""
 
-    action = forms.CharField(
+    action = TextField(
         label=_("操作"),
         required=False,
         max_length=64,
         help_text=_("如 person.create;以 .* 结尾表示一类操作,如 membership.*"),
     )
-    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=64)
-    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
-    place = forms.CharField(
+    object_type = TextField(label=_("对象类型"), required=False, max_length=64)
+    object_id = TextField(label=_("对象编号"), required=False, max_length=64)
+    place = TextField(
         label=_("位置"), required=False, max_length=PATH_MAX, validators=[_validate_place_path]
     )
     actor = forms.IntegerField(label=_("操作人编号"), required=False, min_value=1)
     since = DateOrDateTimeField(label=_("开始日期"), required=False)
     until = DateOrDateTimeField(label=_("结束日期"), required=False)
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    q = TextField(label=_("搜索"), required=False, max_length=100)
     correlation_id = forms.UUIDField(label=_("关联编号"), required=False)
 
     def clean(self):
@@ -122,7 +123,7 @@ class AuditFilterForm(EventFilterForm):
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     actor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    object_id = TextField(required=False, max_length=64, widget=forms.HiddenInput)
     correlation_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):

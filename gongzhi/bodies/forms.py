@@ -10,6 +10,7 @@ from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Post
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.selectors import person_in_scope, scope_choices, scope_node
+from gongzhi.core.text import TextField
 from gongzhi.people.permissions import can_reach_person
 from gongzhi.people.rules import normalise_mobile
 
@@ -31,7 +32,7 @@ def post_choices(kind: str) -> list[tuple[str, str]]:
 
 
 class AppointForm(forms.Form):
-    person = forms.CharField(
+    person = TextField(
         label=_("手机号或身份证号"),
         max_length=20,
         required=False,
@@ -39,12 +40,12 @@ class AppointForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     # A person not yet registered (a property clerk living elsewhere): registered by the post.
-    new_name = forms.CharField(label=_("新人员姓名"), max_length=50, required=False)
-    new_phone = forms.CharField(
+    new_name = TextField(label=_("新人员姓名"), max_length=50, required=False)
+    new_phone = TextField(
         label=_("新人员手机号"), max_length=11, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
-    new_id_number = forms.CharField(
+    new_id_number = TextField(
         label=_("新人员身份证号"), max_length=18, required=False, help_text=_("选填")
     )
     post = forms.ChoiceField(label=_("职务"))

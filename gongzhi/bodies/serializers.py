@@ -9,6 +9,7 @@ from rest_framework import serializers
 from gongzhi.bodies.models import Body, Membership, Post
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ScopedRef
+from gongzhi.core.text import ApiTextField
 from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Gender, validate_id_number, validate_mobile
 from gongzhi.people.permissions import PERSON_NOT_FOUND, person_getter
@@ -76,9 +77,9 @@ class BodyDetailSerializer(serializers.Serializer):
 class NewcomerSerializer(serializers.Serializer):
     """A person not yet registered, registered by the post they are given."""
 
-    name = serializers.CharField(max_length=50, help_text="姓名")
-    phone = serializers.CharField(max_length=11, help_text="手机号")
-    id_number = serializers.CharField(
+    name = ApiTextField(max_length=50, help_text="姓名")
+    phone = ApiTextField(max_length=11, help_text="手机号")
+    id_number = ApiTextField(
         max_length=18, required=False, allow_blank=True, help_text="身份证号(选填)"
     )
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
@@ -115,7 +116,7 @@ class MembershipAppointSerializer(serializers.Serializer):
     )
     newcomer = NewcomerSerializer(required=False, help_text="尚未登记的人员:登记并任命")
     post = serializers.ChoiceField(choices=Post.choices)
-    scope_path = serializers.CharField(
+    scope_path = ApiTextField(
         required=False, max_length=200, help_text="负责范围的地点路径,如 d1/s2/c3/p4/g5/"
     )
     building = serializers.IntegerField(required=False, help_text="负责的楼栋编号")

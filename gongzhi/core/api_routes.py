@@ -22,6 +22,7 @@ from gongzhi.audit import services as audit
 from gongzhi.core.access import grants_for
 from gongzhi.core.api_permissions import ApiViewMixin, ErrorSerializer, error_responses
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.text import ApiTextField
 from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Account
 from gongzhi.people.selectors import person_card
@@ -43,7 +44,7 @@ class LockedOut(exceptions.APIException):
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=20, help_text="11位手机号")
+    phone = ApiTextField(max_length=20, help_text="11位手机号")
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )

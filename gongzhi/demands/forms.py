@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies.models import Body
+from gongzhi.core.text import TextField
 from gongzhi.demands import rules
 from gongzhi.demands.models import DESCRIPTION_MAX, STAFF_CHANNELS, Channel, PlaceKind, Urgency
 from gongzhi.people.models import Person
@@ -77,7 +78,7 @@ class FileForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("该类别不适用于本小区。")},
     )
-    description = forms.CharField(
+    description = TextField(
         label=_("遇到了什么问题?"),
         required=False,
         max_length=DESCRIPTION_MAX,
@@ -107,7 +108,7 @@ class FileForm(forms.Form):
         empty_label=_("请选择楼栋"),
         error_messages={"invalid_choice": _("所选楼栋不属于该小区。")},
     )
-    location_note = forms.CharField(
+    location_note = TextField(
         label=_("具体位置"),
         required=False,
         max_length=200,
@@ -132,7 +133,7 @@ class FileForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    reporter = forms.CharField(required=False, widget=forms.RadioSelect)
+    reporter = TextField(required=False, widget=forms.RadioSelect)
 
     def __init__(
         self,
@@ -229,13 +230,13 @@ class FileForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = TextField(
         label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("理由"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -245,13 +246,13 @@ class ResolveForm(NoteForm):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("内容"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(
+    summary = TextField(
         label=_("总结"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -267,7 +268,7 @@ class EvaluateForm(forms.Form):
             "invalid_choice": _("评价须为1到5的整数。"),
         },
     )
-    comment = forms.CharField(
+    comment = TextField(
         label=_("还想说点什么"),
         required=False,
         max_length=1000,
@@ -298,8 +299,8 @@ def parse_handler_ids(value: str) -> tuple[str | None, str | None]:
 
 
 class DispatchForm(forms.Form):
-    handler = forms.CharField(label=_("派给"), required=False)
-    note = forms.CharField(
+    handler = TextField(label=_("派给"), required=False)
+    note = TextField(
         label=_("派单说明"),
         required=False,
         max_length=1000,
@@ -322,7 +323,7 @@ class MergeForm(forms.Form):
             "invalid": _("请选择要合并到的另一条诉求。"),
         },
     )
-    note = forms.CharField(label=_("说明"), required=False, max_length=1000)
+    note = TextField(label=_("说明"), required=False, max_length=1000)
 
 
 # --- the dispatch board's filters -------------------------------------------------------------
@@ -457,12 +458,12 @@ class CategoryForm(forms.Form):
     """诉求类别: add one to the compound or change one. Parsing only: the service checks
     the name, the deadlines (at least 1) and duplicates, and says so beside the field."""
 
-    name = forms.CharField(
+    name = TextField(
         label=_("类别名称"),
         widget=forms.TextInput(attrs={"maxlength": 40, "placeholder": _("如:加装电梯")}),
         error_messages={"required": _("请填写类别名称。")},
     )
-    keywords = forms.CharField(
+    keywords = TextField(
         label=_("关键词"),
         required=False,
         help_text=_("以空格、逗号或顿号分隔,居民描述里出现时推荐这个类别"),

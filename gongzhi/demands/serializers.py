@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core.text import ApiTextField
 from gongzhi.demands import permissions, rules
 from gongzhi.demands.models import Channel, Demand, Kind, PlaceKind, Urgency
 from gongzhi.demands.rules import State
@@ -232,11 +233,11 @@ class FileSerializer(serializers.Serializer):
     compound = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.DEMAND)
     category = serializers.IntegerField(required=False, allow_null=True)
-    description = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=4000)
+    description = ApiTextField(allow_blank=True, max_length=4000)
     place_kind = serializers.ChoiceField(choices=PlaceKind.choices, default=PlaceKind.COMMON)
     room = serializers.IntegerField(required=False, allow_null=True)
     building = serializers.IntegerField(required=False, allow_null=True)
-    location_note = serializers.CharField(required=False, allow_blank=True, default="")
+    location_note = ApiTextField(required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     is_public = serializers.BooleanField(
         required=False, allow_null=True, default=None,
@@ -252,15 +253,15 @@ class FileSerializer(serializers.Serializer):
 class DispatchSerializer(serializers.Serializer):
     handler_body = serializers.IntegerField(required=False, allow_null=True)
     handler_person = serializers.IntegerField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class ResolveSerializer(NoteSerializer):
@@ -269,20 +270,20 @@ class ResolveSerializer(NoteSerializer):
 
 class EvaluateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(help_text="1–5;≤ 2 转入整改")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class TextSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class SummarySerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.IntegerField(help_text="合并到的原诉求编号")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class BoardFilterSerializer(serializers.Serializer):
@@ -322,10 +323,10 @@ class DemandCategoryCreateSerializer(DemandCategoryCompoundSerializer):
     """A new category. Names, deadlines (at least 1) and duplicates are checked by
     services.category_create, whose messages come back per field."""
 
-    name = serializers.CharField(
+    name = ApiTextField(
         allow_blank=True, error_messages={"required": gettext_lazy("请填写类别名称。")}
     )
-    keywords = serializers.CharField(required=False, allow_blank=True, default="")
+    keywords = ApiTextField(required=False, allow_blank=True, default="")
     accept_within_hours = serializers.IntegerField(
         required=False, default=rules.DEFAULT_ACCEPT_HOURS, help_text="提交或派单后多少小时内须接单",
         error_messages={"invalid": _HOURS_INVALID},
@@ -343,8 +344,8 @@ class DemandCategoryUpdateSerializer(serializers.Serializer):
     """Only the fields given change; ``is_active`` false takes the category off the filing
     form (停用), true puts it back."""
 
-    name = serializers.CharField(required=False, allow_blank=True)
-    keywords = serializers.CharField(required=False, allow_blank=True)
+    name = ApiTextField(required=False, allow_blank=True)
+    keywords = ApiTextField(required=False, allow_blank=True)
     accept_within_hours = serializers.IntegerField(
         required=False, error_messages={"invalid": _HOURS_INVALID}
     )

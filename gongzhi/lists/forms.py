@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.text import TextField
 from gongzhi.lists import rules
 from gongzhi.lists.rules import ListKind, Mode, Source
 
@@ -35,26 +36,24 @@ class WorkListForm(forms.Form):
     LEVELS = [("compound", _("本小区")), ("community", _("整个社区(社区级清单)"))]
 
     kind = forms.ChoiceField(label=_("类型"), choices=ListKind.choices, initial=ListKind.NEEDS)
-    title = forms.CharField(label=_("标题"), max_length=rules.TITLE_MAX)
-    period = forms.CharField(
+    title = TextField(label=_("标题"), max_length=rules.TITLE_MAX)
+    period = TextField(
         label=_("期间"),
         max_length=rules.PERIOD_MAX,
         help_text=_("如 2024、2024-Q3、2024-H1、2024-03"),
     )
     level = forms.ChoiceField(label=_("范围"), choices=LEVELS, initial="compound")
-    note = forms.CharField(
-        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = TextField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class MilestonesMixin(forms.Form):
-    plan = forms.CharField(
+    plan = TextField(
         label=_("推进计划"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("长期项目必填"),
     )
-    milestones = forms.CharField(
+    milestones = TextField(
         label=_("节点"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("2024-06-30 完成方案")}),
         required=False,
@@ -87,19 +86,19 @@ FREE_SOURCES = [(s, label) for s, label in Source.choices if s != Source.DEMAND]
 class ItemForm(MilestonesMixin):
     """An item raised at a meeting or found on a visit."""
 
-    title = forms.CharField(label=_("事项"), max_length=rules.TITLE_MAX)
-    description = forms.CharField(
+    title = TextField(label=_("事项"), max_length=rules.TITLE_MAX)
+    description = TextField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     source = forms.ChoiceField(label=_("来源"), choices=FREE_SOURCES, initial=Source.MEETING)
-    source_label = forms.CharField(
+    source_label = TextField(
         label=_("来源说明"),
         max_length=120,
         required=False,
         help_text=_("会议名称,如“3月邻里夜谈”"),
     )
     source_date = forms.DateField(label=_("来源日期"), required=False, widget=DateInput)
-    place_label = forms.CharField(
+    place_label = TextField(
         label=_("位置"), max_length=100, required=False, help_text=_("楼栋或公共区域")
     )
     mode = forms.ChoiceField(label=_("办理方式"), choices=Mode.choices, initial=Mode.FIX_NOW)
@@ -110,18 +109,16 @@ class PlanForm(MilestonesMixin):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = TextField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     percent = forms.IntegerField(label=_("进度(%)"), min_value=0, max_value=100)
     photos = MultipleImageField(label=_("照片"), required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("原因"), max_length=rules.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("办结说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = TextField(label=_("办结说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core.text import ApiTextField
 from gongzhi.lists.models import ItemClaim, ItemProgress, ListItem, Milestone, WorkList
 from gongzhi.lists.rules import Action
 from gongzhi.people.rules import mask_name
@@ -159,42 +160,38 @@ class WorkListCreateSerializer(serializers.Serializer):
     community = serializers.IntegerField(
         required=False, allow_null=True, help_text="社区编号;只填社区为社区级清单"
     )
-    kind = serializers.CharField(help_text="needs 需求清单 / problems 问题清单")
-    title = serializers.CharField(max_length=200)
-    period = serializers.CharField(max_length=40, help_text="如 2022、2022-Q3、2022-H1、2022-03")
+    kind = ApiTextField(help_text="needs 需求清单 / problems 问题清单")
+    title = ApiTextField(max_length=200)
+    period = ApiTextField(max_length=40, help_text="如 2022、2022-Q3、2022-H1、2022-03")
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class ListMilestoneInSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = ApiTextField(max_length=200)
     due_on = serializers.DateField()
 
 
 class ListPlanInSerializer(serializers.Serializer):
-    plan = serializers.CharField(required=False, allow_blank=True, default="")
+    plan = ApiTextField(required=False, allow_blank=True, default="")
     milestones = ListMilestoneInSerializer(many=True, required=False, default=list)
 
 
 class ListFromDemandsSerializer(ListPlanInSerializer):
     demands = serializers.ListField(child=serializers.IntegerField(), help_text="诉求编号")
-    mode = serializers.CharField(
-        default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目"
-    )
+    mode = ApiTextField(default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目")
 
 
 class ListFreeItemSerializer(ListPlanInSerializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    source = serializers.CharField(help_text="meeting 会议收集 / visit 上门走访")
-    source_label = serializers.CharField(required=False, allow_blank=True, default="")
+    title = ApiTextField(max_length=200)
+    description = ApiTextField(required=False, allow_blank=True, default="")
+    source = ApiTextField(help_text="meeting 会议收集 / visit 上门走访")
+    source_label = ApiTextField(required=False, allow_blank=True, default="")
     source_date = serializers.DateField(required=False, allow_null=True, default=None)
     category = serializers.IntegerField(required=False, allow_null=True, default=None)
-    place_label = serializers.CharField(required=False, allow_blank=True, default="")
-    mode = serializers.CharField(
-        default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目"
-    )
+    place_label = ApiTextField(required=False, allow_blank=True, default="")
+    mode = ApiTextField(default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目")
 
 
 class ListClaimInSerializer(serializers.Serializer):
@@ -208,7 +205,7 @@ class ListClaimInSerializer(serializers.Serializer):
 
 
 class ListProgressInSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = ApiTextField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="照片,最多9张"
@@ -216,11 +213,11 @@ class ListProgressInSerializer(serializers.Serializer):
 
 
 class ListTextInSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class ListReasonInSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = ApiTextField()
 
 
 class ListFiguresQuerySerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.text import TextField
 from gongzhi.people import rules
 
 PHONE_WIDGET_ATTRS = {
@@ -27,7 +28,7 @@ class PhoneLoginForm(AuthenticationForm):
     """Phone and password. The field stays named ``username``: django-axes reads it
     (AXES_USERNAME_FORM_FIELD) to count failures per phone number."""
 
-    username = forms.CharField(
+    username = TextField(
         label=_("手机号"), widget=forms.TextInput(attrs={**PHONE_WIDGET_ATTRS, "autofocus": True})
     )
     password = forms.CharField(
@@ -57,7 +58,7 @@ class PhoneLoginForm(AuthenticationForm):
 class SmsPhoneForm(forms.Form):
     """Step 1: the phone number to send a code to."""
 
-    phone = forms.CharField(
+    phone = TextField(
         label=_("手机号"), widget=forms.TextInput(attrs={**PHONE_WIDGET_ATTRS, "autofocus": True})
     )
 
@@ -68,7 +69,7 @@ class SmsPhoneForm(forms.Form):
 class SmsCodeForm(forms.Form):
     """Step 2: the six-digit code from the message."""
 
-    code = forms.CharField(
+    code = TextField(
         label=_("验证码"),
         min_length=6,
         max_length=6,

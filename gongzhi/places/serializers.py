@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core.text import ApiTextField
 from gongzhi.people.models import Household, Ownership
 from gongzhi.people.serializers import PersonCardField
 from gongzhi.places import rules as place_rules
@@ -94,7 +95,7 @@ class BuildingSerializer(serializers.ModelSerializer):
 class BuildingCreateSerializer(serializers.Serializer):
     """A new building of the compound in the URL; ``grid`` must be one of its grids."""
 
-    name = serializers.CharField(max_length=100)
+    name = ApiTextField(max_length=100)
     grid = serializers.IntegerField(required=False, allow_null=True, help_text="网格编号")
     floors = serializers.IntegerField(
         required=False,
@@ -159,7 +160,7 @@ class RoomSerializer(serializers.ModelSerializer):
 class RoomCreateSerializer(serializers.Serializer):
     """A new room of the building in the URL; ``entrance`` must be one of its entrances."""
 
-    name = serializers.CharField(max_length=100)
+    name = ApiTextField(max_length=100)
     entrance = serializers.IntegerField(required=False, allow_null=True, help_text="单元编号")
     floor = serializers.IntegerField(
         required=False,

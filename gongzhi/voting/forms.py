@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.text import TextField
 from gongzhi.people.models import Person
 from gongzhi.voting import rules
 from gongzhi.voting.models import CommitteeKind, Question, RollEntry, VotingPolicy
@@ -32,16 +33,16 @@ class PolicyForm(forms.ModelForm):
 
 
 class AssemblyForm(forms.Form):
-    title = forms.CharField(label=_("会议名称"), max_length=200)
-    description = forms.CharField(label=_("说明"), widget=forms.Textarea, required=False)
+    title = TextField(label=_("会议名称"), max_length=200)
+    description = TextField(label=_("说明"), widget=forms.Textarea, required=False)
     opens_at = forms.DateTimeField(label=_("投票开始"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("投票截止"), widget=DATETIME)
 
 
 class QuestionForm(forms.Form):
-    title = forms.CharField(label=_("议题"), max_length=200)
+    title = TextField(label=_("议题"), max_length=200)
     matter = forms.ChoiceField(label=_("表决事项（民法典第二百七十八条）"), choices=MATTER_CHOICES)
-    description = forms.CharField(label=_("说明"), widget=forms.Textarea, required=False)
+    description = TextField(label=_("说明"), widget=forms.Textarea, required=False)
 
 
 class CorrectionForm(forms.Form):
@@ -51,7 +52,7 @@ class CorrectionForm(forms.Form):
     area = forms.DecimalField(
         label=_("专有面积(㎡)"), max_digits=14, decimal_places=2, required=False, min_value=0
     )
-    reason = forms.CharField(label=_("更正原因（异议内容）"), max_length=200)
+    reason = TextField(label=_("更正原因（异议内容）"), max_length=200)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,7 +179,7 @@ class PaperForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("退回原因"), max_length=200)
+    reason = TextField(label=_("退回原因"), max_length=200)
 
 
 class ProxyForm(forms.Form):
@@ -193,11 +194,11 @@ class ProxyForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    receipt = forms.CharField(label=_("投票回执码"), max_length=20)
+    receipt = TextField(label=_("投票回执码"), max_length=20)
 
 
 class ElectionForm(forms.Form):
-    title = forms.CharField(label=_("选举名称"), max_length=200)
+    title = TextField(label=_("选举名称"), max_length=200)
     committee_kind = forms.ChoiceField(label=_("选举组织"), choices=CommitteeKind.choices)
     seats = forms.IntegerField(label=_("委员人数（5 至 11 的单数）"), initial=7)
     term_years = forms.IntegerField(label=_("任期（年，不超过 5 年）"), initial=5)
@@ -222,7 +223,7 @@ class NominationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    statement = forms.CharField(
+    statement = TextField(
         label=_("个人简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
@@ -248,9 +249,9 @@ class CheckForm(forms.Form):
         choices=[("1", _("合格")), ("0", _("不合格"))],
         coerce=lambda v: v == "1",
     )
-    reason = forms.CharField(label=_("不合格原因"), max_length=200, required=False)
+    reason = TextField(label=_("不合格原因"), max_length=200, required=False)
 
 
 class FilingForm(forms.Form):
-    reference = forms.CharField(label=_("备案文号/回执编号"), max_length=100)
+    reference = TextField(label=_("备案文号/回执编号"), max_length=100)
     filed_at = forms.DateTimeField(label=_("备案时间"), widget=DATETIME, required=False)
