@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.text import TextField
-from gongzhi.notices.models import NoticeKind
+from gongzhi.notices.models import SYSTEM_KINDS, NoticeKind
 
-POSTABLE_KINDS = [(k, label) for k, label in NoticeKind.choices if k not in (NoticeKind.REMINDER,)]
+# What staff may post by hand: results, rolls, slates and reminders are the system's.
+POSTABLE_KINDS = [(k, label) for k, label in NoticeKind.choices if k not in SYSTEM_KINDS]
 
 
 class NoticeForm(forms.Form):

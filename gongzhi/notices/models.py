@@ -20,6 +20,21 @@ class NoticeKind(models.TextChoices):
     REMINDER = "reminder", _("工作提醒")
 
 
+# Kinds the platform posts itself, from the records they report (a frozen roll, a slate, a
+# counted vote or election, an overdue filing): a hand-posted "表决结果公示" would look like
+# the official result. notices.services.notice_post refuses them for a person;
+# notice_publish is the way for the service that produced the record.
+SYSTEM_KINDS = frozenset(
+    {
+        NoticeKind.ROLL,
+        NoticeKind.SLATE,
+        NoticeKind.VOTE_RESULT,
+        NoticeKind.ELECTION_RESULT,
+        NoticeKind.REMINDER,
+    }
+)
+
+
 class Notice(models.Model):
     """公示: a notice on a compound's board. Posted once, never edited (a correction is a
     new notice). ``audience_cap`` empty means everyone who can see the compound;

@@ -11,8 +11,9 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.core.capabilities import Cap
 from gongzhi.notices import services
 from gongzhi.notices.models import Notice, NoticeKind
+from tests import documents
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = documents.PDF
 
 
 def _post(actor, compound, **kw):

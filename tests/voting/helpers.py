@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongzhi.voting import services
+from tests import documents
 from tests.factories import AccountFactory, BuildingFactory, OwnershipFactory, RoomFactory
 
-PDF_BYTES = b"%PDF-1.4\n%test scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF_BYTES = documents.PDF  # real files: core.uploads checks what a scan contains
+PNG_BYTES = documents.PNG
 
 
 def scan(name: str = "ballot.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

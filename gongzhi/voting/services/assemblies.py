@@ -15,7 +15,7 @@ from gongzhi.audit.services import snapshot
 from gongzhi.core.access import ensure
 from gongzhi.core.refs import ensure_field
 from gongzhi.notices.models import NoticeKind
-from gongzhi.notices.services import notice_post
+from gongzhi.notices.services import notice_publish
 from gongzhi.people.models import Ownership, Person
 from gongzhi.people.permissions import PERSON_NOT_FOUND
 from gongzhi.places.models import Compound
@@ -292,7 +292,7 @@ def assembly_publish_roll(
             ),
         },
     )
-    notice_post(
+    notice_publish(
         actor=actor,
         compound=assembly.compound,
         title=_("%(title)s：业主名册公示") % {"title": assembly.title},

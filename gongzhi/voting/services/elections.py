@@ -19,7 +19,7 @@ from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
 from gongzhi.notices.models import NoticeKind
-from gongzhi.notices.services import notice_post
+from gongzhi.notices.services import notice_publish
 from gongzhi.people.models import Person
 from gongzhi.people.permissions import PERSON_NOT_FOUND, can_reach_person, registered_paths
 from gongzhi.places.models import Compound
@@ -336,7 +336,7 @@ def election_publish_slate(
         % {"number": c.number, "name": c.person.name, "nomination": c.nomination_label}
         for c in slate
     ]
-    notice_post(
+    notice_publish(
         actor=actor,
         compound=election.compound,
         title=_("%(title)s：候选人名单公示") % {"title": election.title},

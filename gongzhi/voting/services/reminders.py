@@ -12,7 +12,7 @@ from gongzhi.audit import services as audit
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.timefmt import local_day
 from gongzhi.notices.models import NoticeKind
-from gongzhi.notices.services import notice_post
+from gongzhi.notices.services import notice_publish
 from gongzhi.voting import rules
 from gongzhi.voting.models import Election
 
@@ -74,7 +74,7 @@ def remind_unfiled_elections(now: dt.datetime) -> int:
             if election is None:
                 continue
             days = (now - election.counted_at).days
-            notice_post(
+            notice_publish(
                 actor=None,
                 compound=election.compound,
                 title=ngettext(

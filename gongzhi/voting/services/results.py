@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
 from gongzhi.notices.models import NoticeKind
-from gongzhi.notices.services import notice_post
+from gongzhi.notices.services import notice_publish
 from gongzhi.voting import ledger, permissions, rules, selectors
 from gongzhi.voting.models import Assembly, PaperSheet, SheetStatus
 from gongzhi.voting.services._common import fmt_time, lock_assembly, moment, move_assembly, refuse
@@ -99,7 +99,7 @@ def assembly_publish_result(
     from gongzhi.voting.report import result_text
 
     pdf = result_pdf(assembly, verify_url=verify_url)
-    notice = notice_post(
+    notice = notice_publish(
         actor=actor,
         compound=assembly.compound,
         title=_("%(title)s：表决结果公示") % {"title": assembly.title},
