@@ -92,7 +92,9 @@ class BodyMembershipsView(ApiViewMixin, generics.GenericAPIView):
         body = permissions.get_body_for(request.user, kwargs["pk"])
         # Refuse before reading the input, so a viewer cannot probe which person ids exist.
         ensure(permissions.can_manage_members(request.user, body))
-        data = MembershipAppointSerializer(data=request.data, context={"request": request})
+        data = MembershipAppointSerializer(
+            data=request.data, context={"request": request, "body": body}
+        )
         data.is_valid(raise_exception=True)
         membership = services.membership_appoint(
             actor=request.user, body=body, **data.validated_data

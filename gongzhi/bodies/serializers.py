@@ -132,15 +132,20 @@ class MembershipAppointSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("地点路径格式不正确。"))
         level, pk = segments[-1]
         place = _MODEL_OF_LEVEL[level].objects.filter(pk=pk, path=value).first()
-        if place is None:
+        if place is None or not self._within_body(place):
             raise serializers.ValidationError(_("没有这个地点。"))
         return place
 
     def validate_building(self, value: int):
         building = place_models.Building.objects.filter(pk=value).first()
-        if building is None:
+        if building is None or not self._within_body(building):
             raise serializers.ValidationError(_("没有这个楼栋。"))
         return building
+
+    def _within_body(self, place) -> bool:
+        """A scope outside the body (``context["body"]``) is as unknown as a missing one."""
+        body = self.context.get("body")
+        return body is None or place_rules.is_within(place.path, body.place_path)
 
     def validate(self, attrs):
         if ("person" in attrs) == ("newcomer" in attrs):

@@ -185,6 +185,15 @@ def party_member_register(
     ensure(actor is None or is_superuser(actor) or access.allows(actor, Cap.MANAGE_BODIES, scope))
     if registered_community is not None and not is_in_service:
         raise ValidationError(_("只有在职党员可以双报到。"))
+    # The person is someone the actor reaches (bodies.manage wherever they are registered:
+    # people.permissions); anyone else is refused as a missing person is (core.refs).
+    registered = people_permissions.registered_paths([person.pk]).get(person.pk, [])
+    ensure_field(
+        actor is None
+        or people_permissions.can_reach_person(actor, person, Cap.MANAGE_BODIES, paths=registered),
+        "person",
+        people_permissions.PERSON_NOT_FOUND,
+    )
     member = PartyMember(
         person=person,
         organisation=organisation,
@@ -202,6 +211,12 @@ def party_member_register(
         obj=member,
         after=snapshot(member),
         place_path=scope,
+        # Seen where the person is registered, and at their organisation's place.
+        also_at=[
+            path
+            for path in [*registered, organisation.place_path if organisation else ""]
+            if path and not (scope and path.startswith(scope))
+        ],
     )
     _forget_person(person)
     return member

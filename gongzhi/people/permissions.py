@@ -141,3 +141,22 @@ def get_resident_for(user, compound, pk: int, *, capability: Cap | None = None):
     if person is None or not lives_or_owns_in(person, compound.path):
         raise Http404
     return person
+
+
+def registered_elsewhere(person, place_path: str) -> list[str]:
+    """Where ``person`` is registered outside the compound of ``place_path`` (a room's)."""
+    from gongzhi.places import rules as place_rules
+
+    compound = place_rules.ancestor_at(place_path, "compound") or place_path
+    paths = registered_paths([person.pk]).get(person.pk, [])
+    return [p for p in paths if not p.startswith(compound)]
+
+
+def may_link_person(user, person, capability: Cap, *, elsewhere: list[str]) -> bool:
+    """May ``user`` link ``person`` into a room (a household, a residency, an ownership)
+    whose compound leaves ``elsewhere`` (``registered_elsewhere``)? A person registered
+    nowhere else, yes; one registered elsewhere only if ``user`` holds ``capability``
+    wherever that is (the rule of the roster import)."""
+    return (
+        user is None or not elsewhere or can_reach_person(user, person, capability, paths=elsewhere)
+    )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
 from gongzhi.core.access import ensure, is_superuser
+from gongzhi.core.capabilities import Cap
+from gongzhi.core.refs import ensure_field
 from gongzhi.people import permissions, rules
 from gongzhi.people.models import Account, Household, Ownership, Person, Residency
 from gongzhi.people.sms import get_sender
@@ -90,14 +92,20 @@ def sms_code_verify(*, phone: str, code: str, now: dt.datetime | None = None) ->
 @transaction.atomic
 def account_create(*, actor, person: Person, phone: str, password: str | None = None) -> Account:
     """Open an account for a person (staff do it for residents; or a superuser)."""
-    ensure(actor is None or is_superuser(actor) or _may_edit_person(actor, person))
+    # The account acts for the person wherever they are registered: the actor must hold
+    # roster.edit at every one of those places (people.permissions).
+    registered = permissions.registered_paths([person.pk]).get(person.pk, [])
+    ensure(
+        actor is None
+        or permissions.can_reach_person(actor, person, Cap.EDIT_ROSTER, paths=registered)
+    )
     phone = rules.normalise_mobile(phone)
     if Account.objects.filter(phone=phone).exists():
         raise ValidationError({"phone": _("该手机号已注册账号。")})
     account = Account.objects.create_user(phone, password, person=person)
     audit.record(
         actor=actor, action="account.create", obj=account, after=snapshot(account),
-        place_path=_person_place(person),
+        place_path=_person_place(person), also_at=registered,
     )  # fmt: skip
     return account
 
@@ -110,9 +118,17 @@ def _person_place(person: Person) -> str:
     return room.path if room else ""
 
 
-def _may_edit_person(actor, person: Person) -> bool:
-    place = _person_place(person)
-    return bool(place) and permissions.can_edit_roster(actor, place)
+def _check_link(actor, person: Person, room_path: str, field: str) -> list[str]:
+    """Linking ``person`` into a room: one registered elsewhere only by someone holding
+    roster.edit there too; else refused as a missing person is (core.refs). Returns the
+    places elsewhere, for the audit event (their auditors see it)."""
+    elsewhere = permissions.registered_elsewhere(person, room_path)
+    ensure_field(
+        permissions.may_link_person(actor, person, Cap.EDIT_ROSTER, elsewhere=elsewhere),
+        field,
+        permissions.PERSON_NOT_FOUND,
+    )
+    return elsewhere
 
 
 @transaction.atomic
@@ -139,6 +155,7 @@ def household_add(
     *, actor, room: Room, head: Person, is_renting: bool = False, moved_in=None
 ) -> Household:
     ensure(actor is None or permissions.can_edit_roster(actor, room.path))
+    elsewhere = _check_link(actor, head, room.path, "head")
     household = Household.objects.create(
         room=room, head=head, is_renting=is_renting, moved_in=moved_in
     )
@@ -152,6 +169,7 @@ def household_add(
         obj=household,
         after=snapshot(household),
         place_path=room.path,
+        also_at=elsewhere,
     )
     return household
 
@@ -161,6 +179,7 @@ def resident_add(
     *, actor, household: Household, person: Person, relation: str, is_tenant: bool = False
 ) -> Residency:
     ensure(actor is None or permissions.can_edit_roster(actor, household.room.path))
+    elsewhere = _check_link(actor, person, household.room.path, "person")
     residency = Residency.objects.create(
         person=person, household=household, relation=relation, is_tenant=is_tenant
     )
@@ -170,6 +189,7 @@ def resident_add(
         obj=residency,
         after=snapshot(residency),
         place_path=household.room.path,
+        also_at=elsewhere,
     )
     return residency
 
@@ -180,6 +200,7 @@ def ownership_add(
 ) -> Ownership:
     """Register an owner. The first owner of a room is its designated voter by default."""
     ensure(actor is None or permissions.can_edit_roster(actor, room.path))
+    elsewhere = _check_link(actor, person, room.path, "person")
     Room.objects.select_for_update().filter(pk=room.pk).first()  # serialise owners of one room
     has_voter = Ownership.objects.filter(
         room=room, until__isnull=True, is_designated_voter=True
@@ -197,6 +218,7 @@ def ownership_add(
         obj=ownership,
         after=snapshot(ownership),
         place_path=room.path,
+        also_at=elsewhere,
     )
     return ownership
 

@@ -185,7 +185,7 @@ def test_dual_registration_of_a_retired_member_is_refused_by_the_database(cast):
 
 
 def test_in_service_member_registers_and_may_handle_in_the_community(cast):
-    account = AccountFactory()
+    account = AccountFactory(person=resident_of(cast.a))  # lives in the community
     member = services.party_member_register(
         actor=cast.community_worker, person=account.person, organisation_name="某局机关党支部",
         is_in_service=True, registered_community=cast.community,
