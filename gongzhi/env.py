@@ -63,3 +63,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate limit, "N/period": "10/h", "100/d", "5/30m" (period s, m, h or d, with an
+    optional count of them); "off" for none. As (count, seconds), or None."""
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw == "off":
+        return None
+    count, _slash, period = raw.partition("/")
+    unit = period[-1:]
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _PERIODS and int(count) > 0):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate; write e.g. 10/h, 100/d, 5/30m, or off."
+        )
+    return int(count), int(amount) * _PERIODS[unit]
+
+
+def env_cache(name: str, default: str) -> dict:
+    """The default cache from a URL: redis://host:6379/0 (or rediss://, unix://) for
+    Django's RedisCache, locmem:// for memory local to each process, dummy:// for none."""
+    url = (env_str(name) or default).strip()
+    scheme = url.partition("://")[0].lower()
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.partition("://")[2] or "gongzhi",
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name}={url!r}: use redis://host:port/db, rediss://…, unix://…, locmem:// or dummy://."
+    )

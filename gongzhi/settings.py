@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.env import env_bool, env_int, env_list, env_required, env_str
+from gongzhi.env import env_bool, env_cache, env_int, env_list, env_rate, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,6 +131,25 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.ratelimit.client_address"  # the same address as below
+
+# The cache: rate-limit counters (core.ratelimit). Redis in production, so that every
+# worker process shares them (CACHE_URL=redis://127.0.0.1:6379/0, Django's own RedisCache);
+# memory local to each process by default (the demo, the tests, a single process).
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1). The
+# client address of a rate limit is the one the outermost of them saw; 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Rate limits, "N/period" (s, m, h, d; "5/30m") or "off" (docs/deploy.md). Counted in the
+# cache, so a filing costs no database query more. One resident files a few demands a
+# week; 4 accounts filed 1,626 in 20 s. Staff enter a meeting's paper slips in a burst.
+# One address may be a whole compound behind a carrier's NAT, hence more than one account.
+RATE_DEMAND_FILE_ACCOUNT = env_rate("RATE_DEMAND_FILE_ACCOUNT", "10/h")
+RATE_DEMAND_FILE_STAFF = env_rate("RATE_DEMAND_FILE_STAFF", "200/h")
+RATE_DEMAND_FILE_ADDRESS = env_rate("RATE_DEMAND_FILE_ADDRESS", "100/h")
+# SMS codes cost money and reach strangers' phones: per number one a minute
+# (people.services.SMS_RESEND_SECONDS), per client address this many.
+RATE_SMS_CODE_ADDRESS = env_rate("RATE_SMS_CODE_ADDRESS", "10/h")
 
 # One-time SMS login codes. The default sender writes the code to the log (no gateway).
 SMS_SENDER = env_str("SMS_SENDER", "gongzhi.people.sms.LogSmsSender")

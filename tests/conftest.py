@@ -25,6 +25,14 @@ def _notifications_inline(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (core.ratelimit) live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts and ends in the default language (zh-hans), whatever a test before
     it activated."""

@@ -19,11 +19,13 @@ from gongzhi.core import access, refs, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.ratelimit import client_address
 from gongzhi.demands import permissions, selectors, services, web_selectors
 from gongzhi.demands import serializers as s
 from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
 from gongzhi.demands.rules import DemandError
 from gongzhi.demands.services.config import ensure_manage
+from gongzhi.demands.services.filing import filing_allowance
 from gongzhi.people.models import Person
 from gongzhi.people.permissions import get_resident_for
 from gongzhi.places import rules as place_rules
@@ -165,14 +167,17 @@ class DemandCollectionView(ApiViewMixin, generics.GenericAPIView):
         )
         reporter = _reporter(request.user, compound, data.get("reporter"))
         channel = data["channel"]
-        if data["kind"] == Kind.MICRO_WISH:
-            demand = services.microwish_file(reporter=reporter, channel=channel, **common)
-        elif reporter is not None or channel in STAFF_CHANNELS:
-            demand = services.demand_file_on_behalf(
-                reporter=reporter, channel=channel, urgency=data["urgency"], **common
-            )
-        else:
-            demand = services.demand_file(channel=channel, urgency=data["urgency"], **common)
+        behalf = reporter is not None or channel in STAFF_CHANNELS
+        # Past a rate limit: 429 with Retry-After (core.ratelimit.RateLimited is DRF's).
+        with filing_allowance(actor=request.user, address=client_address(request), behalf=behalf):
+            if data["kind"] == Kind.MICRO_WISH:
+                demand = services.microwish_file(reporter=reporter, channel=channel, **common)
+            elif behalf:
+                demand = services.demand_file_on_behalf(
+                    reporter=reporter, channel=channel, urgency=data["urgency"], **common
+                )
+            else:
+                demand = services.demand_file(channel=channel, urgency=data["urgency"], **common)
         return Response(s.DemandListSerializer(demand).data, status=status.HTTP_201_CREATED)
 
 

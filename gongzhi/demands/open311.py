@@ -36,8 +36,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
+from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import permissions, rules, services, web_selectors
 from gongzhi.demands.models import Channel, Demand, Kind, PlaceKind
+from gongzhi.demands.services.filing import filing_allowance
 
 MAX_REQUESTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
@@ -121,6 +123,10 @@ def _handle(view):
             return _error(fmt, Open311Error(403, str(exc) or _("没有权限。")))
         except ValidationError as exc:
             return _error(fmt, Open311Error(400, *exc.messages))
+        except RateLimited as exc:
+            response = _error(fmt, Open311Error(429, exc.message))
+            response["Retry-After"] = str(exc.wait)
+            return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -318,10 +324,13 @@ def _create(request: HttpRequest) -> Demand:
         "description": data.get("description", ""),
         **place,
     }
+    address = client_address(request)
     if permissions.can_file(user, compound.path):
-        return services.demand_file(channel=Channel.APP, **common)
+        with filing_allowance(actor=user, address=address, behalf=False):
+            return services.demand_file(channel=Channel.APP, **common)
     if permissions.can_file_on_behalf(user, compound.path):
-        return services.demand_file_on_behalf(reporter=None, channel=Channel.PHONE, **common)
+        with filing_allowance(actor=user, address=address, behalf=True):
+            return services.demand_file_on_behalf(reporter=None, channel=Channel.PHONE, **common)
     raise Open311Error(403, _("只有本小区的居民、业主或工作人员可以提交诉求。"))
 
 

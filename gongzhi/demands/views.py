@@ -29,12 +29,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import access
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import forms as f
 from gongzhi.demands import permissions, rules, selectors, services, web_selectors
 from gongzhi.demands.models import Category, Channel, Kind, PlaceKind, RoutingRule
 from gongzhi.demands.photos import MAX_PHOTOS
 from gongzhi.demands.rules import Action, State
 from gongzhi.demands.services.config import can_manage, ensure_manage
+from gongzhi.demands.services.filing import filing_allowance
 from gongzhi.places.models import Room
 from gongzhi.places.permissions import get_compound_for
 
@@ -143,17 +145,22 @@ def _filing(request: HttpRequest, *, kind: str, behalf: bool) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = f.FileForm(request.POST, request.FILES, **form_kwargs)
+        status = 400
         if form.is_valid():
             kwargs = form.service_kwargs()
+            address = client_address(request)
             try:
-                demand = _file(user, compound, kind, behalf, channel, kwargs)
+                with filing_allowance(actor=user, address=address, behalf=behalf):
+                    demand = _file(user, compound, kind, behalf, channel, kwargs)
+            except RateLimited as exc:  # what was typed stays in the form
+                form.add_error(None, exc.message)
+                status = 429
             except ValidationError as exc:
                 f.add_service_errors(form, exc)
             except PermissionDenied as exc:  # e.g. a place outside a grid worker's grid
                 form.add_error(None, str(exc))
             else:
                 return redirect("demands:filed", pk=demand.pk)
-        status = 400
     else:
         initial = {
             "place_kind": PlaceKind.ROOM if (room_list or behalf) else PlaceKind.COMMON,

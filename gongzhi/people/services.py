@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
+from gongzhi.core import ratelimit
 from gongzhi.core.access import ensure, is_superuser
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
@@ -30,13 +31,26 @@ class SmsTooSoon(ValidationError):
 
 
 @transaction.atomic
-def sms_code_request(*, phone: str, now: dt.datetime | None = None) -> None:
-    """Send a 6-digit one-time login code. Silent about whether the account exists."""
+def sms_code_request(*, phone: str, address: str = "", now: dt.datetime | None = None) -> None:
+    """Send a 6-digit one-time login code. Silent about whether the account exists.
+
+    One code a minute per number (SmsTooSoon); and, counted in the cache before anything
+    else is done, RATE_SMS_CODE_ADDRESS requests per client ``address`` whatever the
+    numbers (ratelimit.RateLimited), so one address cannot send codes to a list of phones.
+    """
     from gongzhi.people.models import SmsCode
 
     phone = rules.normalise_mobile(phone)
     if not rules.is_mobile(phone):
         raise ValidationError(_("请输入11位中国大陆手机号码。"), code="mobile")
+    ratelimit.take(
+        ratelimit.Limit(
+            "sms.address",
+            address,
+            settings.RATE_SMS_CODE_ADDRESS,
+            _("从您所在的网络获取验证码的次数太多,请 %(wait)s 后再试。"),
+        )
+    )
     now = now or timezone.now()
     recent = SmsCode.objects.filter(
         phone=phone, created_at__gt=now - dt.timedelta(seconds=SMS_RESEND_SECONDS)

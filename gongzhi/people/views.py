@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.people import rules, services
 from gongzhi.people.forms import PhoneLoginForm, SmsCodeForm, SmsPhoneForm
 
@@ -88,7 +89,7 @@ def _send_code(request: HttpRequest, phone: str) -> None:
     else:
         # A code sent less than a minute ago is still valid: nothing more to send.
         with contextlib.suppress(services.SmsTooSoon):
-            services.sms_code_request(phone=phone)
+            services.sms_code_request(phone=phone, address=client_address(request))
         request.session[SMS_SENT_SESSION_KEY] = {"phone": phone, "at": now}
         messages.success(request, _("验证码已发送,请查看手机短信。"))
     request.session[SMS_PHONE_SESSION_KEY] = phone
@@ -110,14 +111,17 @@ def login_sms(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST" and "phone" in request.POST:
         phone_form = SmsPhoneForm(request.POST)
+        step, status = "phone", 400
         if phone_form.is_valid():
             try:
                 _send_code(request, phone_form.cleaned_data["phone"])
             except ValidationError as exc:
                 phone_form.add_error("phone", exc)
+            except RateLimited as exc:
+                phone_form.add_error(None, exc.message)
+                status = 429
             else:
                 return redirect(_code_step_url(request))
-        step, status = "phone", 400
     elif request.method == "POST" and phone:
         step = "code"
         code_form = SmsCodeForm(request.POST)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
-from gongzhi.core import sql
+from gongzhi.core import ratelimit, sql
 from gongzhi.core.access import ensure
 from gongzhi.demands import notify, permissions, rules
 from gongzhi.demands.models import (
@@ -35,6 +38,36 @@ from gongzhi.people.permissions import lives_or_owns_in
 from gongzhi.people.selectors import homes_of
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
+
+
+@contextmanager
+def filing_allowance(*, actor, address: str, behalf: bool) -> Iterator[None]:
+    """Count one filing (demand or micro-wish) against the rate limits: the account's
+    (RATE_DEMAND_FILE_ACCOUNT for a resident, RATE_DEMAND_FILE_STAFF for staff filing on
+    someone's behalf) and the client address's (RATE_DEMAND_FILE_ADDRESS). Counted in the
+    cache (core.ratelimit): no database query. Raises ratelimit.RateLimited past either;
+    a filing refused for what it says gives its count back. Every filing entry point (the
+    pages, the API, Open311) files inside one."""
+    account = actor_account(actor)
+    taken = ratelimit.take(
+        ratelimit.Limit(
+            "demand.file.staff" if behalf else "demand.file",
+            str(account.pk) if account is not None else "",
+            settings.RATE_DEMAND_FILE_STAFF if behalf else settings.RATE_DEMAND_FILE_ACCOUNT,
+            _("提交太频繁:每 %(period)s 最多提交 %(count)s 件,请 %(wait)s 后再试。"),
+        ),
+        ratelimit.Limit(
+            "demand.file.address",
+            address,
+            settings.RATE_DEMAND_FILE_ADDRESS,
+            _("从您所在的网络提交的诉求太多,请 %(wait)s 后再试。"),
+        ),
+    )
+    try:
+        yield
+    except (ValidationError, PermissionDenied):  # DemandError is a ValidationError
+        ratelimit.give_back(taken)
+        raise
 
 
 def _lives_or_owns(person_id: int, room: Room, account=None) -> bool:
