@@ -207,3 +207,23 @@ def test_page_shows_the_total_and_lists_only_the_first(client, cast):
     assert f"共 {rules.MAX_ERRORS + 5} 处错误" in text
     assert f"下表只列出前 {rules.MAX_ERRORS} 处" in text
     assert "另有 5 处错误未列出" in text
+
+
+# -- invisible characters (core.text) -------------------------------------------------
+
+
+def test_a_name_of_invisible_characters_is_no_name():
+    rows = [owner_row(1)]
+    rows[0][rules.NAME] = "\u200b\ufeff\u3000"
+    _roster, errors = read(files.csv_bytes(rows), "roster.csv")
+    (error,) = errors
+    assert error.column == rules.NAME and "缺少姓名" in error.message
+
+
+def test_invisible_edges_of_cells_are_cut():
+    rows = [owner_row(1, building="\u200b9号楼\u2060")]
+    rows[0][rules.NAME] = "\ufeff王秀英\u200b"
+    roster, errors = read(files.csv_bytes(rows), "roster.csv")
+    assert not errors
+    assert list(roster.buildings) == ["9号楼"]
+    assert [p.name for p in roster.persons.values()] == ["王秀英"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core import text as core_text
 from gongzhi.people import rules as people_rules
 from gongzhi.places import rules as places_rules
 from gongzhi.roster.rules.columns import (
@@ -110,7 +111,8 @@ def cell_text(value: Any) -> str:
         return format(value, "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = str(value).replace("\u3000", " ").replace("\xa0", " ").strip()
+    # Invisible characters at the edges (zero-width spaces, BOMs) cut as for any free text.
+    text = core_text.clean(str(value).replace("\u3000", " ").replace("\xa0", " "))
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
         text = text[1:].strip()  # written by guard_formula on export
     return text
