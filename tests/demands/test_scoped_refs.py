@@ -220,3 +220,29 @@ def test_routing_rule_form_refuses_a_building_of_elsewhere_as_a_missing_one(clie
 
 def _resident_account(compound):
     return AccountFactory(person=resident_of(compound))
+
+
+# --- categories (already safe: the compound is loaded for the user) ---------------------------
+
+
+def test_a_category_for_a_compound_out_of_sight_is_refused_as_for_a_missing_one(cast):
+    client = api_client(cast.secretary)  # A's branch; Z is another community's
+
+    def create(compound):
+        return client.post("/api/v1/demands/categories",
+                           {"compound": compound, "name": "加装电梯"}, format="json")  # fmt: skip
+
+    before = audit_count()
+    foreign, missing = create(cast.z.pk), create(MISSING)
+    assert_refused_alike(foreign, missing, status=404, hidden=["丙小区"])
+    assert not Category.objects.filter(name="加装电梯").exists() and audit_count() == before
+
+
+def test_changing_a_category_of_a_compound_out_of_sight_is_refused_as_a_missing_one(cast):
+    theirs = Category.objects.create(compound=cast.z, name="丙小区专用")
+    client = api_client(cast.secretary)
+    foreign = client.patch(f"/api/v1/demands/categories/{theirs.pk}", {"name": "改"}, format="json")
+    missing = client.patch(f"/api/v1/demands/categories/{MISSING}", {"name": "改"}, format="json")
+    assert_refused_alike(foreign, missing, status=404, hidden=["丙小区专用"])
+    theirs.refresh_from_db()
+    assert theirs.name == "丙小区专用"

@@ -148,3 +148,16 @@ def test_odd_demand_ids_are_field_errors(cast, draft, value):
         f"{V1}/{draft.pk}/from-demands", {"demands": [value]}, format="json"
     )
     assert response.status_code == 400 and "demands" in response.json()
+
+
+# --- milestones (already safe: found through the item's list) --------------------------------
+
+
+def test_completing_a_milestone_of_a_list_out_of_sight_is_refused_as_a_missing_one(cast, project):
+    milestone = project.milestones.first()
+    client = api_client(cast.outsider)  # lives in Z: A's list is out of sight
+    foreign = client.post(f"{V1}/milestones/{milestone.pk}/done", {}, format="json")
+    missing = client.post(f"{V1}/milestones/{MISSING}/done", {}, format="json")
+    assert_refused_alike(foreign, missing, status=404, hidden=[milestone.title])
+    milestone.refresh_from_db()
+    assert milestone.done_at is None
