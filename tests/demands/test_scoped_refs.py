@@ -246,3 +246,19 @@ def test_changing_a_category_of_a_compound_out_of_sight_is_refused_as_a_missing_
     assert_refused_alike(foreign, missing, status=404, hidden=["丙小区专用"])
     theirs.refresh_from_db()
     assert theirs.name == "丙小区专用"
+
+
+def test_the_filing_page_refuses_a_room_of_elsewhere_as_a_missing_one(client, cast, repair):
+    """Already safe: the form offers the compound's own rooms and categories only."""
+    client.force_login(cast.resident)
+    url = f"/demands/new/?compound={cast.a.pk}"
+
+    def file(room):
+        return client.post(url, {"description": "楼道灯坏了", "category": repair.pk,
+                                 "place_kind": "room", "room": room})  # fmt: skip
+
+    foreign, missing = file(cast.room_b.pk), file(MISSING)
+    assert foreign.status_code == missing.status_code == 400
+    for response in (foreign, missing):
+        assert "只能为自己居住或拥有的房屋提交诉求。" in response.content.decode()
+    assert not Demand.objects.exists()

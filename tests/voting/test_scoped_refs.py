@@ -248,3 +248,21 @@ def test_an_election_put_on_another_compounds_assembly_is_refused_as_on_a_missin
     for response in (foreign, missing):
         assert "请选择本小区一次筹备中的业主大会会议。" in response.content.decode()
     assert not other.questions.exists()
+
+
+def test_removing_a_question_of_another_compounds_assembly_is_refused_as_a_missing_one(
+    client, cast, staff
+):
+    """Already safe: the question's assembly is loaded for the user (404 out of scope)."""
+    other = services.assembly_create(
+        actor=None, compound=cast.z, title="丙小区业主大会",
+        opens_at=timezone.now() + dt.timedelta(days=10),
+        closes_at=timezone.now() + dt.timedelta(days=11),
+    )  # fmt: skip
+    question = services.question_add(actor=None, assembly=other, title="更换电梯",
+                                     matter="use_maintenance_fund")  # fmt: skip
+    client.force_login(staff[0])
+    foreign = client.post(f"/questions/{question.pk}/remove")
+    missing = client.post(f"/questions/{MISSING}/remove")
+    assert foreign.status_code == missing.status_code == 404
+    assert other.questions.filter(pk=question.pk).exists()
