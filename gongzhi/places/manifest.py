@@ -25,5 +25,6 @@ def register() -> None:
         {
             **{f"{level}.create": _("新建地点") for level, _prefix in LEVELS},
             "compound.update": _("修改小区信息"),
+            "room.update": _("修改房屋信息"),
         },
     )

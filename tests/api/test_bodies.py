@@ -187,7 +187,9 @@ def test_non_manager_cannot_probe_person_ids(cast, api):
 
 
 def test_clerk_of_other_compound_gets_404_appointing_in_a(cast, api):
-    response = appoint(api(cast.clerk_b), cast.branch_a, person=resident_of(cast.a).pk, post="member")
+    response = appoint(
+        api(cast.clerk_b), cast.branch_a, person=resident_of(cast.a).pk, post="member"
+    )
     assert response.status_code == 404
 
 
