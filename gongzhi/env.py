@@ -77,7 +77,8 @@ def env_rate(name: str, default: str) -> tuple[int, int] | None:
     count, _slash, period = raw.partition("/")
     unit = period[-1:]
     amount = period[:-1] or "1"
-    if not (count.isdigit() and amount.isdigit() and unit in _PERIODS and int(count) > 0):
+    digits = (count + amount).isascii() and count.isdigit() and amount.isdigit()
+    if not (digits and unit in _PERIODS and int(count) > 0):
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a rate; write e.g. 10/h, 100/d, 5/30m, or off."
         )

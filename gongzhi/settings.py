@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL bytes and oversized bodies refused before any view parses them (docs/api.md).
+    "gongzhi.core.middleware.InputSafetyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,6 +186,8 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# A whole request, files included (nine 10 MB photos fit), refused above this unread.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
 
 # Security: on by default whenever DEBUG is off; check --deploy passes with no warning.
 _secure = env_bool("SECURE", default=not DEBUG)
@@ -207,8 +211,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "gongzhi.core.api_schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "gongzhi.core.pagination.Pagination",
+    # Depth-limited, NUL-free JSON (core.parsers); forms and multipart as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "gongzhi.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 20,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
@@ -223,6 +233,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Nothing from outside the host: no online validator badge (an image from
+    # validator.swagger.io), and the reader's own fonts for ReDoc (core/api/redoc.html).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif",
+                "headings": {
+                    "fontFamily": "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif"
+                },
+            }
+        }
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
         "BodyKindEnum": "gongzhi.bodies.models.BodyKind",

@@ -38,7 +38,10 @@ ROLES = (
 # The actions, each a question about one place (given by its path).
 VIEW_PLACE = "view place"  # the compound page: places.permissions.get_compound_for
 VIEW_ROSTER = "view roster"  # people.permissions.can_view_roster
-VIEW_CONTACT = "see contacts"  # people.permissions.can_view_contact (full phone, ID)
+# Personal data in full, split by need (docs/privacy.md); masked for everyone else:
+VIEW_PHONE = "see phones"  # people.permissions.can_view_phone
+VIEW_ID_NUMBER = "see ID numbers"  # people.permissions.can_view_id_number
+VIEW_CARE = "see care flags"  # people.permissions.can_view_care
 EDIT_ROSTER = "edit/import roster"  # people.permissions.can_edit_roster
 MANAGE_BODIES = "manage bodies"  # bodies.permissions.can_manage_members (branch_a in A)
 VIEW_AUDIT = "view audit"  # audit.permissions.can_view_audit
@@ -49,17 +52,17 @@ HANDLE = "handle"  # Cap.HANDLE
 VOTE = "vote"  # Cap.VOTE
 
 ACTIONS = (
-    VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, EDIT_ROSTER, MANAGE_BODIES, VIEW_AUDIT,
-    EXPORT_AUDIT, VIEW_FIGURES, DISPATCH, HANDLE, VOTE,
+    VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_ID_NUMBER, VIEW_CARE, EDIT_ROSTER,
+    MANAGE_BODIES, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES, DISPATCH, HANDLE, VOTE,
 )  # fmt: skip
 
 NOTHING: frozenset[str] = frozenset()
 COMMUNITY_STAFF = frozenset(
-    {VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, EDIT_ROSTER, MANAGE_BODIES, VIEW_AUDIT,
-     EXPORT_AUDIT, VIEW_FIGURES, DISPATCH}
+    {VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_ID_NUMBER, VIEW_CARE, EDIT_ROSTER,
+     MANAGE_BODIES, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES, DISPATCH}
 )  # fmt: skip
 STREET = frozenset({VIEW_PLACE, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES})
-CLERK = frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, HANDLE})
+CLERK = frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, HANDLE})  # phones, no IDs, no care
 
 # ------------------------------------------------------------------ compound A itself
 IN_A: dict[str, frozenset[str]] = {
@@ -69,7 +72,16 @@ IN_A: dict[str, frozenset[str]] = {
     "clerk": CLERK,
     "clerk_b": NOTHING,
     "secretary": frozenset(
-        {VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, MANAGE_BODIES, VIEW_AUDIT, VIEW_FIGURES, DISPATCH}
+        {
+            VIEW_PLACE,
+            VIEW_ROSTER,
+            VIEW_PHONE,
+            VIEW_CARE,
+            MANAGE_BODIES,
+            VIEW_AUDIT,
+            VIEW_FIGURES,
+            DISPATCH,
+        }
     ),  # fmt: skip
     "owners_chair": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_FIGURES, HANDLE}),
     "grid_worker": frozenset({VIEW_PLACE}),  # reaches A; acts in grid 甲一网格 only
@@ -82,8 +94,8 @@ IN_A: dict[str, frozenset[str]] = {
 # ------------------------------------------------ a room of building 1 (grid 甲一网格) of A
 IN_ROOM_OF_A: dict[str, frozenset[str]] = {
     **IN_A,
-    "building_leader": frozenset({VIEW_PLACE, VIEW_ROSTER, HANDLE}),
-    "grid_worker": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_CONTACT, DISPATCH}),
+    "building_leader": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, HANDLE}),
+    "grid_worker": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_CARE, DISPATCH}),
 }
 
 # -------------------------------------------------- compound B (same community as A)
@@ -135,7 +147,9 @@ def _cap(capability: Cap) -> Callable[[object, Cast, str], bool]:
 PREDICATES: dict[str, Callable[[object, Cast, str], bool]] = {
     VIEW_PLACE: _view_place,
     VIEW_ROSTER: lambda u, c, p: people_permissions.can_view_roster(u, _path(c, p)),
-    VIEW_CONTACT: lambda u, c, p: people_permissions.can_view_contact(u, _path(c, p)),
+    VIEW_PHONE: lambda u, c, p: people_permissions.can_view_phone(u, _path(c, p)),
+    VIEW_ID_NUMBER: lambda u, c, p: people_permissions.can_view_id_number(u, _path(c, p)),
+    VIEW_CARE: lambda u, c, p: people_permissions.can_view_care(u, _path(c, p)),
     EDIT_ROSTER: lambda u, c, p: people_permissions.can_edit_roster(u, _path(c, p)),
     MANAGE_BODIES: lambda u, c, p: bodies_permissions.can_manage_members(u, _body_at(c, p)),
     VIEW_AUDIT: lambda u, c, p: audit_permissions.can_view_audit(u, _path(c, p)),
@@ -168,6 +182,18 @@ def test_permission_matrix(cast, role, action, place):
     assert PREDICATES[action](user, cast, place) is expected, (
         f"{role} {'should' if expected else 'should NOT'} be able to {action} in {place}"
     )
+
+
+@pytest.mark.parametrize("place", list(MATRIX))
+def test_what_pages_reveal_agrees_with_the_personal_data_columns(cast, place):
+    """people.permissions.reveal_at, which every page and export masks by, says what the
+    three personal-data columns say."""
+    for role in ROLES:
+        reveal = people_permissions.reveal_at(getattr(cast, role), _path(cast, place))
+        allowed = MATRIX[place][role]
+        assert (reveal.phone, reveal.id_number, reveal.care) == (
+            VIEW_PHONE in allowed, VIEW_ID_NUMBER in allowed, VIEW_CARE in allowed,
+        ), role  # fmt: skip
 
 
 # Which compounds each role reaches at all (its list of compounds, places.compounds_visible_to).
@@ -231,3 +257,36 @@ def test_every_role_capability_pair_uses_valid_body_kinds_and_posts():
     bad = [(k, p) for k, p in ROLE_CAPABILITIES if k not in kinds or p not in posts]
     assert bad == []
     assert all(isinstance(c, Cap) for caps in ROLE_CAPABILITIES.values() for c in caps)
+
+
+# ------------------------------------------------------------ a dissolved body's members
+# The body whose post each role holds. Dissolve it, and its members hold nothing of that
+# post anywhere (none of these roles lives or owns anywhere), while every other role's
+# table is unchanged.
+POST_BODY = {
+    "building_leader": "branch_a",
+    "clerk": "property_a",
+    "clerk_b": "property_b",
+    "secretary": "branch_a",
+    "owners_chair": "owners_committee_a",
+    "grid_worker": "residents_committee",
+    "community_worker": "residents_committee",
+    "street_official": "street_office",
+}
+
+
+@pytest.mark.parametrize("body_name", sorted(set(POST_BODY.values())))
+def test_a_member_of_a_dissolved_body_holds_nothing_of_that_post(cast, body_name):
+    from gongzhi.bodies.services import body_dissolve
+
+    body_dissolve(actor=None, body=getattr(cast, body_name), reason="撤销")
+    members = {role for role, name in POST_BODY.items() if name == body_name}
+    refused = []
+    for place, table in MATRIX.items():
+        for role in ROLES:
+            user = type(getattr(cast, role)).objects.get(pk=getattr(cast, role).pk)
+            expected = NOTHING if role in members else table[role]
+            for action in ACTIONS:
+                if PREDICATES[action](user, cast, place) is not (action in expected):
+                    refused.append(f"{role} {action} in {place}")
+    assert refused == []

@@ -10,11 +10,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from gongzhi.audit import permissions, selectors
+from gongzhi.audit import services as audit
 from gongzhi.audit.forms import EventFilterForm
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core import api_fields
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """An event; phones, ID numbers and care flags in ``before``/``after`` masked unless
+    the reader may see them at the event's place (``context["sight"]``: a LogSight)."""
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -22,6 +27,14 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_repr", "place_path", "before", "after", "correlation_id",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        sight = self.context.get("sight")
+        if sight is None:  # no reader known: nothing personal shown
+            sight = selectors.LogSight(None)
+        data["before"], data["after"] = sight.data(instance)
+        return data
 
 
 class MayViewAudit(BasePermission):
@@ -35,7 +48,7 @@ class MayViewAudit(BasePermission):
 
 FILTER_PARAMETERS = [
     OpenApiParameter("action", str, description="操作,如 person.create;membership.* 表示一类"),
-    OpenApiParameter("actor", int, description="操作人账号编号"),
+    OpenApiParameter("actor", api_fields.ID_PARAMETER, description="操作人账号编号"),
     OpenApiParameter("object_type", str, description="对象类型,如 people.person"),
     OpenApiParameter("object_id", str, description="对象编号"),
     OpenApiParameter("place", str, description="位置路径,含其下各级,如 d1/s2/c3/p4/"),
@@ -61,6 +74,20 @@ FILTER_PARAMETERS = [
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AuditEventSerializer
     permission_classes = [IsAuthenticated, MayViewAudit]
+
+    def get_serializer_context(self):
+        if not hasattr(self, "_sight"):
+            self._sight = selectors.LogSight(self.request.user)
+        return {**super().get_serializer_context(), "sight": self._sight}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Once the page is serialized: one event if it showed full ID numbers.
+        sight = getattr(self, "_sight", None)
+        if sight is not None and 200 <= response.status_code < 300:
+            audit.log_id_numbers_shown(
+                actor=request.user, sight=sight, where=f"api:audit:{self.action}"
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_queryset(self):
         if self.action != "list":

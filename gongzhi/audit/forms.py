@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import MAX_BIGINT
 from gongzhi.core.text import TextField
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import PATH_MAX, Community, Compound, Street
@@ -49,7 +50,9 @@ class EventFilterForm(forms.Form):
     place = TextField(
         label=_("位置"), required=False, max_length=PATH_MAX, validators=[_validate_place_path]
     )
-    actor = forms.IntegerField(label=_("操作人编号"), required=False, min_value=1)
+    actor = forms.IntegerField(
+        label=_("操作人编号"), required=False, min_value=1, max_value=MAX_BIGINT
+    )
     since = DateOrDateTimeField(label=_("开始日期"), required=False)
     until = DateOrDateTimeField(label=_("结束日期"), required=False)
     q = TextField(label=_("搜索"), required=False, max_length=100)

@@ -90,7 +90,12 @@ def export_scope(user) -> str:
     The common ancestor of the user's export scopes, so those who oversee them (a
     street above two communities) see the export; empty (superusers only) otherwise.
     """
-    paths = access.paths_for(user, Cap.EXPORT_AUDIT)
+    return common_place(access.paths_for(user, Cap.EXPORT_AUDIT))
+
+
+def common_place(paths) -> str:
+    """The nearest place that holds every one of ``paths`` ("" when they share none)."""
+    paths = [p for p in paths if p]
     if not paths:
         return ""
     common = paths[0]

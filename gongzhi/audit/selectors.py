@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.audit import permissions
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import ascii_int
+from gongzhi.people import permissions as people_permissions
+from gongzhi.people import rules as people_rules
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Community, Compound, Street
 
@@ -135,6 +139,44 @@ def changes(before: Any, after: Any) -> list[Change]:
     ]
 
 
+# -- Personal data in the events' before/after: minimum necessary (docs/privacy.md) --------
+
+
+def reveal_for(user, event: AuditEvent) -> people_rules.Reveal:
+    """What of the personal data in an event's before/after ``user`` sees in full: what
+    they may see at the place the change was made (superusers: everything). Phones, ID
+    numbers and care flags are masked by their keys, at any depth (people.rules)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return people_rules.NOTHING
+    if access.is_superuser(user):
+        return people_rules.EVERYTHING
+    return people_permissions.reveal_at(user, event.place_path)
+
+
+@dataclass
+class LogSight:
+    """The audit log as one reader sees it: each event's data masked for them, and which
+    events (and whose) showed a full ID number, for ``services.log_id_numbers_shown``."""
+
+    user: Any
+    events: dict[int, str] = field(default_factory=dict)  # event id → its place
+    persons: set[int] = field(default_factory=set)
+
+    def data(self, event: AuditEvent) -> tuple[Any, Any]:
+        """(before, after) of ``event`` as the reader may see them."""
+        reveal = reveal_for(self.user, event)
+        before = people_rules.mask_personal(event.before, reveal)
+        after = people_rules.mask_personal(event.after, reveal)
+        if people_rules.shows_id_number(before, reveal) or people_rules.shows_id_number(
+            after, reveal
+        ):
+            self.events[event.pk] = event.place_path
+            person = ascii_int(event.object_id, minimum=1)
+            if event.object_type == "people.person" and person is not None:
+                self.persons.add(person)
+        return before, after
+
+
 def related_events(user, event: AuditEvent, limit: int = 50) -> list[AuditEvent]:
     """Other events of the same user action (correlation id) that ``user`` may read."""
     qs = events_for(user, correlation_id=event.correlation_id).exclude(pk=event.pk)
@@ -156,9 +198,27 @@ def _json_cell(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def export_rows(events: QuerySet[AuditEvent], chunk_size: int = 1000) -> Iterator[list[str]]:
-    """The rows of a CSV export, read from the database a chunk at a time."""
+def id_numbers_in(events: QuerySet[AuditEvent], sight: LogSight, chunk_size: int = 1000) -> None:
+    """Go through ``events`` once so that ``sight`` knows which show full ID numbers to its
+    reader (before an export streams them). Nothing to read for a reader who may see no ID
+    number anywhere, such as the street."""
+    if not (access.is_superuser(sight.user) or access.paths_for(sight.user, Cap.VIEW_ID_NUMBER)):
+        return
+    for event in (
+        events.select_related(None)
+        .only("id", "place_path", "object_type", "object_id", "before", "after")
+        .iterator(chunk_size=chunk_size)
+    ):
+        sight.data(event)
+
+
+def export_rows(
+    events: QuerySet[AuditEvent], sight: LogSight, chunk_size: int = 1000
+) -> Iterator[list[str]]:
+    """The rows of a CSV export, read from the database a chunk at a time, personal data
+    masked for the reader of ``sight``."""
     for event in events.iterator(chunk_size=chunk_size):
+        before, after = sight.data(event)
         yield [
             timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
             _cell(event.actor_label),
@@ -167,7 +227,7 @@ def export_rows(events: QuerySet[AuditEvent], chunk_size: int = 1000) -> Iterato
             _cell(event.object_id),
             _cell(event.object_repr),
             event.place_path,
-            _cell(_json_cell(event.before)),
-            _cell(_json_cell(event.after)),
+            _cell(_json_cell(before)),
+            _cell(_json_cell(after)),
             str(event.correlation_id),
         ]

@@ -107,3 +107,18 @@ def record(
     if others:
         AuditEventPlace.objects.bulk_create(AuditEventPlace(event=event, path=p) for p in others)
     return event
+
+
+def log_id_numbers_shown(*, actor, sight, where: str) -> AuditEvent | None:
+    """One event for a page, an API response or an export of the log that showed full ID
+    numbers to ``actor`` (``sight``: an ``audit.selectors.LogSight``), naming the events
+    and persons; at the nearest place holding those events. None when it showed none."""
+    from gongzhi.audit.permissions import common_place
+    from gongzhi.people import services as people_services
+
+    if not sight.events:
+        return None
+    return people_services.id_numbers_shown(
+        actor=actor, persons=sight.persons, events=sight.events, where=where,
+        place_path=common_place(sight.events.values()), label="审计日志",
+    )  # fmt: skip

@@ -51,13 +51,16 @@ def event_list(request):
 @login_required
 def event_detail(request, pk: int):
     event = permissions.get_event_for(request.user, pk)
+    sight = selectors.LogSight(request.user)
+    before, after = sight.data(event)  # personal data masked for this reader
+    audit.log_id_numbers_shown(actor=request.user, sight=sight, where="audit:event_detail")
     return render(
         request,
         "audit/event_detail.html",
         {
             "event": event,
             "place_label": selectors.place_labels([event.place_path]).get(event.place_path, ""),
-            "changes": selectors.changes(event.before, event.after),
+            "changes": selectors.changes(before, after),
             "related": selectors.related_events(request.user, event),
         },
     )
@@ -96,13 +99,20 @@ def event_export(request):
     events = selectors.events_for(request.user, capability=Cap.EXPORT_AUDIT, **filters)
     export = _record_export(request.user, filters, events.count())
     events = events.exclude(pk=export.pk)
+    # Personal data masked per event for this reader; the full ID numbers the file will
+    # hold are recorded before it streams (one event for the export).
+    sight = selectors.LogSight(request.user)
+    selectors.id_numbers_in(events, sight)
+    shown = audit.log_id_numbers_shown(actor=request.user, sight=sight, where="audit:event_export")
+    if shown is not None:
+        events = events.exclude(pk=shown.pk)
 
     headers = [str(h) for h in selectors.EXPORT_HEADERS]  # in the request's language
 
     def lines():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(headers)
-        for row in selectors.export_rows(events):
+        for row in selectors.export_rows(events, sight):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -1,4 +1,5 @@
-"""Bodies API: the bodies of a compound, one body with its members, appointing and ending."""
+"""Bodies API: the bodies of a compound, one body with its members, appointing and ending,
+dissolving a body."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from gongzhi.bodies import permissions, selectors, services
 from gongzhi.bodies.models import Membership
 from gongzhi.bodies.serializers import (
     BodyDetailSerializer,
+    BodyDissolveSerializer,
     BodySerializer,
     MembershipAppointSerializer,
     MembershipEndSerializer,
@@ -19,7 +21,7 @@ from gongzhi.bodies.serializers import (
 )
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, error_responses
-from gongzhi.people.permissions import can_view_contact
+from gongzhi.people.serializers import serialize_seen
 from gongzhi.places.permissions import get_compound_for
 
 TAGS = ["bodies 组织"]
@@ -57,7 +59,7 @@ class CompoundBodiesView(ApiViewMixin, generics.ListAPIView):
     get=extend_schema(
         operation_id="bodies_retrieve",
         summary="组织详情",
-        description="组织及其在任成员;成员联系方式仅对有权查看的角色完整显示。",
+        description="组织及其在任成员;成员的手机号、身份证号各自仅对有权查看的角色完整显示。",
         tags=TAGS,
         responses={200: BodyDetailSerializer, **error_responses(404)},
     )
@@ -68,8 +70,12 @@ class BodyDetailView(ApiViewMixin, generics.GenericAPIView):
     def get(self, request, *args, **kwargs):
         body = permissions.get_body_for(request.user, kwargs["pk"])
         body = selectors.body_with_members(body.pk)
-        reveal = can_view_contact(request.user, body.place_path)
-        return Response(BodyDetailSerializer(body, context={"reveal": reveal}).data)
+        # Members' personal data as the reader may see it at the body's place (recorded).
+        data = serialize_seen(
+            BodyDetailSerializer, body, user=request.user, place_path=body.place_path,
+            where="api:bodies:body-detail", label=body.name,
+        )  # fmt: skip
+        return Response(data)
 
 
 @extend_schema_view(
@@ -99,9 +105,12 @@ class BodyMembershipsView(ApiViewMixin, generics.GenericAPIView):
         membership = services.membership_appoint(
             actor=request.user, body=body, **data.validated_data
         )
-        reveal = can_view_contact(request.user, body.place_path)
+        shown = serialize_seen(
+            MembershipSerializer, membership, user=request.user, place_path=body.place_path,
+            where="api:bodies:body-memberships", label=body.name,
+        )  # fmt: skip
         return Response(
-            MembershipSerializer(membership, context={"reveal": reveal}).data,
+            shown,
             status=status.HTTP_201_CREATED,
         )
 
@@ -126,5 +135,35 @@ class MembershipEndView(ApiViewMixin, generics.GenericAPIView):
         membership = services.membership_end(
             actor=request.user, membership=membership, end=data.validated_data.get("end")
         )
-        reveal = can_view_contact(request.user, membership.body.place_path)
-        return Response(MembershipSerializer(membership, context={"reveal": reveal}).data)
+        data = serialize_seen(
+            MembershipSerializer, membership, user=request.user,
+            place_path=membership.body.place_path, where="api:bodies:membership-end",
+            label=membership.body.name,
+        )  # fmt: skip
+        return Response(data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="bodies_dissolve",
+        summary="撤销组织",
+        description=(
+            "组织自撤销日期(默认今天)起不再存在,其成员不再任职(不再有其职务的权限和待办);"
+            "任职记录保留。需要在组织的上一级管理组织的权限(与成立组织相同,否则 403,"
+            "在检查输入之前);已撤销的组织不能再次撤销(400)。写入审计日志。"
+        ),
+        tags=TAGS,
+        request=BodyDissolveSerializer,
+        responses={200: BodySerializer, **error_responses(400, 404)},
+    )
+)
+class BodyDissolveView(ApiViewMixin, generics.GenericAPIView):
+    serializer_class = BodySerializer
+
+    def post(self, request, *args, **kwargs):
+        body = permissions.get_body_for(request.user, kwargs["pk"])
+        ensure(permissions.can_dissolve(request.user, body))
+        data = BodyDissolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = services.body_dissolve(actor=request.user, body=body, **data.validated_data)
+        return Response(BodySerializer(selectors.body_with_members(body.pk)).data)

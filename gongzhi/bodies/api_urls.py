@@ -15,4 +15,5 @@ urlpatterns = [
         name="body-memberships",
     ),
     path("memberships/<int:pk>/end", api.MembershipEndView.as_view(), name="membership-end"),
+    path("bodies/<int:pk>/dissolve", api.BodyDissolveView.as_view(), name="body-dissolve"),
 ]

@@ -1,4 +1,4 @@
-"""Forms of the bodies pages: appoint a member, end a membership."""
+"""Forms of the bodies pages: appoint a member, end a membership, dissolve the body."""
 
 from __future__ import annotations
 
@@ -39,15 +39,16 @@ class AppointForm(forms.Form):
         help_text=_("须是在本组织范围内居住、有房产或任职的人员。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    person.required_when = _("必填;尚未登记的人员请在下方登记")
     # A person not yet registered (a property clerk living elsewhere): registered by the post.
     new_name = TextField(label=_("新人员姓名"), max_length=50, required=False)
+    new_name.required_when = _("登记新人员时必填")
     new_phone = TextField(
         label=_("新人员手机号"), max_length=11, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
-    new_id_number = TextField(
-        label=_("新人员身份证号"), max_length=18, required=False, help_text=_("选填")
-    )
+    new_phone.required_when = _("登记新人员时必填")
+    new_id_number = TextField(label=_("新人员身份证号"), max_length=18, required=False)
     post = forms.ChoiceField(label=_("职务"))
     scope = forms.ChoiceField(
         label=_("负责范围"), required=False, help_text=_("楼栋长、网格员可限定到楼栋或网格。")
@@ -116,3 +117,17 @@ class AppointForm(forms.Form):
 
 class EndMembershipForm(forms.Form):
     end = forms.DateField(label=_("任期结束日期"), required=False, widget=DateInput())
+
+
+class DissolveForm(forms.Form):
+    on = forms.DateField(
+        label=_("撤销日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("默认今天;自该日起成员不再任职"),
+    )
+    reason = TextField(
+        label=_("撤销原因"),
+        max_length=Body._meta.get_field("dissolution_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -14,6 +14,10 @@ from gongzhi.core import access, sql
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
 from gongzhi.places.models import Community
+from gongzhi.places.selectors import ancestors_of
+
+# What a party member registered with a community (双报到) may do there.
+DUAL_REGISTERED_CAPS = frozenset({Cap.VIEW_PLACE, Cap.HANDLE})
 
 
 def membership_grants(user) -> Iterator[Grant]:
@@ -23,7 +27,7 @@ def membership_grants(user) -> Iterator[Grant]:
     if not user.person_id:
         return
     today = timezone.localdate()
-    rows = sql.rows(_grants_sql(), [user.person_id, today, today, user.person_id])
+    rows = sql.rows(_grants_sql(), [user.person_id, today, today, today, user.person_id])
     for source, path, kind, post, name in rows:
         if source == "membership":
             yield Grant(
@@ -36,14 +40,15 @@ def membership_grants(user) -> Iterator[Grant]:
         else:
             yield Grant(
                 path=path,
-                capabilities=frozenset({Cap.VIEW_PLACE, Cap.HANDLE}),
+                capabilities=DUAL_REGISTERED_CAPS,
                 source=_("%(name)s · 双报到在职党员") % {"name": name},
                 kind="dual_registered",
             )
 
 
 def _grants_sql() -> str:
-    """Active memberships (as ``Membership.objects.active()``) with their body, then the
+    """Current memberships (``models.membership_current_q``: term current and body not
+    dissolved, tested against ``Membership.objects.active()``) with their body, then the
     community of the person's first party-member record registered with one."""
 
     def build(q):
@@ -52,7 +57,9 @@ def _grants_sql() -> str:
             f" m.{q('post')}, b.{q('name')} FROM {q(Membership._meta.db_table)} m"
             f" JOIN {q(Body._meta.db_table)} b ON b.{q('id')} = m.{q('body_id')}"
             f" WHERE m.{q('person_id')} = %s AND m.{q('start')} <= %s"
-            f" AND (m.{q('end')} IS NULL OR m.{q('end')} >= %s) ORDER BY m.{q('id')}) ms"
+            f" AND (m.{q('end')} IS NULL OR m.{q('end')} >= %s)"
+            f" AND (b.{q('dissolved_on')} IS NULL OR b.{q('dissolved_on')} > %s)"
+            f" ORDER BY m.{q('id')}) ms"
             f" UNION ALL SELECT * FROM (SELECT 'party_member', c.{q('path')}, '', '',"
             f" c.{q('name')} FROM {q(PartyMember._meta.db_table)} pm"
             f" JOIN {q(Community._meta.db_table)} c"
@@ -64,6 +71,28 @@ def _grants_sql() -> str:
 
 
 _POST_LABELS = dict(Post.choices)
+
+
+def membership_holders(capabilities, path: str, *, on, body=None) -> set[int]:
+    """The persons whose posts (or 双报到 registration) hold one of ``capabilities`` at
+    ``path`` on ``on``: ``membership_grants`` read the other way round, for
+    ``core.access.holders``. A grant covers ``path`` when its scope is an ancestor of it."""
+    above = ancestors_of(path)
+    rows = Membership.objects.active(on).filter(scope_path__in=above)
+    if body is not None:
+        rows = rows.filter(body_id=body)
+    persons = {
+        person
+        for person, kind, post in rows.values_list("person_id", "body__kind", "post")
+        if rules.capabilities_of(kind, post) & capabilities
+    }
+    if body is None and DUAL_REGISTERED_CAPS & capabilities:
+        persons.update(
+            PartyMember.objects.filter(registered_community__path__in=above).values_list(
+                "person_id", flat=True
+            )
+        )
+    return persons
 
 
 def membership_places(person_ids) -> dict[int, list[str]]:
@@ -87,6 +116,18 @@ def can_view_body(user, body: Body) -> bool:
 
 def can_manage_members(user, body: Body) -> bool:
     return access.allows(user, Cap.MANAGE_BODIES, body.place_path)
+
+
+def founding_scope(place_path: str) -> str:
+    """Where one must manage bodies to found or dissolve a body at ``place_path``: the node
+    above it (community staff for a compound's bodies, a branch for a grid's party group).
+    A body's own leaders cannot dissolve it, nor a branch secretary the owners' committee
+    (which would take away the chair's powers the secretary does not hold)."""
+    return place_path.rsplit("/", 2)[0] + "/" if place_path.count("/") > 1 else place_path
+
+
+def can_dissolve(user, body: Body) -> bool:
+    return access.allows(user, Cap.MANAGE_BODIES, founding_scope(body.place_path))
 
 
 def can_appoint(user, body: Body, post: str, scope_path: str) -> bool:

@@ -1,4 +1,10 @@
-"""Which posts in which bodies grant which capabilities. Pure data, tested exhaustively."""
+"""Which posts in which bodies grant which capabilities. Pure data, tested exhaustively.
+
+Personal data is split by need (docs/privacy.md gives the reason for each role): phones
+(VIEW_PHONE) for those who serve residents, full ID numbers (VIEW_ID_NUMBER) only for the
+community staff who keep the roster and the voter roll, care flags (VIEW_CARE) only for
+care staff (community staff, grid workers, branch leads). Everyone else sees them masked.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +14,25 @@ C = Cap
 
 _COMMUNITY_STAFF = frozenset(
     {
-        C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_CONTACT, C.EDIT_ROSTER, C.MANAGE_BODIES,
-        C.VIEW_AUDIT, C.EXPORT_AUDIT, C.VIEW_FIGURES, C.DISPATCH, C.MANAGE_VOTES,
+        C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.VIEW_ID_NUMBER, C.VIEW_CARE,
+        C.EDIT_ROSTER, C.MANAGE_BODIES, C.VIEW_AUDIT, C.EXPORT_AUDIT, C.VIEW_FIGURES,
+        C.DISPATCH, C.MANAGE_VOTES,
     }
 )  # fmt: skip
 _STREET = frozenset({C.VIEW_PLACE, C.VIEW_FIGURES, C.VIEW_AUDIT, C.EXPORT_AUDIT})
 _BRANCH_LEAD = frozenset(
     {
-        C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_CONTACT, C.MANAGE_BODIES, C.VIEW_AUDIT,
-        C.VIEW_FIGURES, C.DISPATCH,
+        C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.VIEW_CARE, C.MANAGE_BODIES,
+        C.VIEW_AUDIT, C.VIEW_FIGURES, C.DISPATCH,
     }
 )  # fmt: skip
-_GRID_WORKER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_CONTACT, C.DISPATCH})
+_GRID_WORKER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.VIEW_CARE, C.DISPATCH})
 _PARTY_MEMBER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER})
-_BUILDING_LEADER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.HANDLE})
+_BUILDING_LEADER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.HANDLE})
 _OWNERS_CHAIR = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_FIGURES, C.MANAGE_VOTES, C.HANDLE})
 _OWNERS_MEMBER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.HANDLE})
-_PROPERTY_MANAGER = frozenset(
-    {C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_CONTACT, C.HANDLE, C.VIEW_FIGURES}
-)
-_PROPERTY_CLERK = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_CONTACT, C.HANDLE})
+_PROPERTY_MANAGER = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.HANDLE, C.VIEW_FIGURES})
+_PROPERTY_CLERK = frozenset({C.VIEW_PLACE, C.VIEW_ROSTER, C.VIEW_PHONE, C.HANDLE})
 _HANDLER = frozenset({C.VIEW_PLACE, C.HANDLE})
 _VISITOR = frozenset({C.VIEW_PLACE})
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from gongzhi.bodies.models import Body, Membership
+from gongzhi.bodies.models import Body, Membership, term_current_q
 from gongzhi.places.selectors import ancestors_of
 
 
 def bodies_of_place(path: str) -> QuerySet[Body]:
     """Bodies at the place, inside it (grid and building groups), and above it."""
     today = timezone.localdate()
-    active = Q(memberships__start__lte=today) & (
-        Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
-    )
+    active = term_current_q(today, "memberships__")  # the bodies are current
     return (
-        Body.objects.filter(Q(place_path__startswith=path) | Q(place_path__in=ancestors_of(path)))
-        .filter(dissolved_on__isnull=True)
+        Body.objects.current(today)
+        .filter(Q(place_path__startswith=path) | Q(place_path__in=ancestors_of(path)))
         .annotate(active_members=Count("memberships", filter=active))
         .order_by("place_path", "kind", "name")
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from gongzhi.bodies.models import Body, Membership, Post
+from gongzhi.core import api_fields
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ScopedRef
 from gongzhi.core.text import ApiTextField
@@ -44,7 +45,8 @@ class BodySerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "kind_display", "name", "place_path", "compound", "community",
             "parent", "is_party", "has_party_organisation", "legal_name", "contract_start",
-            "contract_end", "term_start", "term_end", "established_on", "active_members",
+            "contract_end", "term_start", "term_end", "established_on", "dissolved_on",
+            "dissolution_reason", "active_members",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -119,7 +121,7 @@ class MembershipAppointSerializer(serializers.Serializer):
     scope_path = ApiTextField(
         required=False, max_length=200, help_text="负责范围的地点路径,如 d1/s2/c3/p4/g5/"
     )
-    building = serializers.IntegerField(required=False, help_text="负责的楼栋编号")
+    building = api_fields.IntegerField(required=False, help_text="负责的楼栋编号")
     start = serializers.DateField(required=False, help_text="任期开始,默认今天")
     end = serializers.DateField(required=False, allow_null=True, help_text="任期结束")
 
@@ -160,6 +162,13 @@ class MembershipAppointSerializer(serializers.Serializer):
         if start and end and end < start:
             raise serializers.ValidationError({"end": _("任期结束不能早于开始。")})
         return attrs
+
+
+class BodyDissolveSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="撤销日期,默认今天;自该日起成员不再任职")
+    reason = ApiTextField(
+        max_length=Body._meta.get_field("dissolution_reason").max_length, help_text="撤销原因"
+    )
 
 
 class MembershipEndSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Writes on bodies: founding a body, appointing and ending memberships, linking households."""
+"""Writes on bodies: founding and dissolving a body, appointing and ending memberships,
+linking households."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,11 +31,10 @@ def body_create(
     *, actor, kind: str, name: str, place, parent: Body | None = None, **fields
 ) -> Body:
     """Found a body at a place node (a street, community, compound, grid or building)."""
-    parent_scope = place.path.rsplit("/", 2)[0] + "/" if place.path.count("/") > 1 else place.path
     ensure(
         actor is None
         or is_superuser(actor)
-        or access.allows(actor, Cap.MANAGE_BODIES, parent_scope)
+        or access.allows(actor, Cap.MANAGE_BODIES, permissions.founding_scope(place.path))
     )
     compound = place if isinstance(place, Compound) else getattr(place, "compound", None)
     community = place if isinstance(place, Community) else getattr(compound, "community", None)
@@ -49,6 +50,56 @@ def body_create(
     body.full_clean()
     body.save()
     audit.record(actor=actor, action="body.create", obj=body, after=snapshot(body))
+    return body
+
+
+REASON_MAX = Body._meta.get_field("dissolution_reason").max_length
+
+
+@transaction.atomic
+def body_dissolve(*, actor, body: Body, on: dt.date | None = None, reason: str) -> Body:
+    """撤销: the body ceases to exist on ``on`` (default today; a later day for a contract
+    that ends then, an earlier one for a dissolution recorded late). From that day its
+    members hold none of its posts (``models.membership_current_q``): no grants, no inbox,
+    no place where they are registered by it. Their terms are left as they were, so the
+    history of who held which post stays true. Allowed to whoever may found a body there
+    (``permissions.can_dissolve``); refused for a body already dissolved."""
+    ensure(actor is None or permissions.can_dissolve(actor, body))
+    body = Body.objects.select_for_update().get(pk=body.pk)  # two at once: the second waits
+    if body.dissolved_on is not None:
+        raise ValidationError(
+            {"on": _("该组织已于 %(day)s 撤销。") % {"day": body.dissolved_on.isoformat()}}
+        )
+    on = on or timezone.localdate()
+    errors = {}
+    if body.established_on is not None and on < body.established_on:
+        errors["on"] = [_("撤销日期不能早于成立日期。")]
+    reason = " ".join((reason or "").split())
+    if not reason:
+        errors["reason"] = [_("请填写撤销原因。")]
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = [_("撤销原因不能超过 %(n)s 个字。") % {"n": REASON_MAX}]
+    if errors:
+        raise ValidationError(errors)
+    members = list(  # every term not yet over: their holders' cached grants carry the body
+        Membership.objects.filter(body=body)
+        .filter(Q(end__isnull=True) | Q(end__gte=timezone.localdate()))
+        .select_related("person__account")
+    )
+    before = snapshot(body, ["dissolved_on", "dissolution_reason"])
+    body.dissolved_on, body.dissolution_reason = on, reason
+    body.save(update_fields=["dissolved_on", "dissolution_reason"])
+    audit.record(
+        actor=actor,
+        action="body.dissolve",
+        obj=body,
+        before=before,
+        after=snapshot(body, ["dissolved_on", "dissolution_reason"]),
+        place_path=body.place_path,
+    )
+    for membership in members:  # their grants were read with the body still current
+        _forget_person(membership.person)
+    access.forget(actor)
     return body
 
 
@@ -76,6 +127,8 @@ def membership_appoint(
         raise ValidationError({"person": _("请指定一位已登记的人员,或登记一位新人员。")})
     if post not in Post.values:
         raise ValidationError({"post": _("未知职务。")})
+    if not body.is_current(start or timezone.localdate()):
+        raise ValidationError({"start": _("该组织已撤销,不能任命成员。")})
     scope_path = scope.path if scope is not None else body.place_path
     if not is_within(scope_path, body.place_path):
         raise ValidationError({"scope": _("负责范围必须在组织所在范围之内。")})

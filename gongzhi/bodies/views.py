@@ -1,5 +1,6 @@
 """A body's page: who holds which post, for which term and over which place; and, for
-those who manage its members, appointing and ending memberships."""
+those who manage its members, appointing and ending memberships; for those who may found
+a body there, dissolving it."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.bodies import services
-from gongzhi.bodies.forms import AppointForm, EndMembershipForm
+from gongzhi.bodies.forms import AppointForm, DissolveForm, EndMembershipForm
 from gongzhi.bodies.models import Body, Membership, Post
-from gongzhi.bodies.permissions import can_manage_members, get_body_for
+from gongzhi.bodies.permissions import can_dissolve, can_manage_members, get_body_for
 from gongzhi.bodies.selectors import body_with_members
 from gongzhi.core.access import ensure
 from gongzhi.core.selectors import central_links, place_names
@@ -27,6 +28,7 @@ def _render(
     *,
     appoint_form: AppointForm | None = None,
     end_errors: dict | None = None,
+    dissolve_form: DissolveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -35,9 +37,14 @@ def _render(
     members = sorted(body.current_memberships, key=lambda m: (rank.get(m.post, 99), m.start, m.pk))
     names = place_names([body.place_path, *(m.scope_path for m in members)])
     links = central_links(members)
-    manage = can_manage_members(user, body)
+    current = body.is_current()
+    manage = can_manage_members(user, body) and current
     if manage and appoint_form is None:
         appoint_form = AppointForm(body=body, user=request.user)
+    # Offered while the body stands; shown again with the refusal when a second try failed.
+    dissolve = can_dissolve(user, body) and (body.dissolved_on is None or dissolve_form is not None)
+    if dissolve and dissolve_form is None:
+        dissolve_form = DissolveForm()
     return render(
         request,
         "bodies/body_detail.html",
@@ -57,6 +64,8 @@ def _render(
             "can_manage": manage,
             "show_linked": can_view_roster(user, body.place_path),
             "appoint_form": appoint_form,
+            "current": current,
+            "dissolve_form": dissolve_form if dissolve else None,
         },
         status=status,
     )
@@ -141,3 +150,25 @@ def member_end(request: HttpRequest, pk: int, mpk: int) -> HttpResponse:
     else:
         errors = [m for field_errors in form.errors.values() for m in field_errors]
     return _render(request, body, end_errors={membership.pk: errors}, status=400)
+
+
+@login_required
+@require_POST
+def body_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    body = get_body_for(request.user, pk)
+    ensure(can_dissolve(request.user, body))
+    form = DissolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.body_dissolve(
+                actor=request.user,
+                body=body,
+                on=form.cleaned_data.get("on"),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s 已撤销。") % {"name": body.name})
+            return redirect("bodies:body_detail", pk=body.pk)
+    return _render(request, body, dissolve_form=form, status=400)

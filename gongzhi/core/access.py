@@ -120,3 +120,46 @@ def ensure(condition: bool, message: str = "您没有权限执行此操作。") 
     """Raise PermissionDenied unless ``condition`` holds."""
     if not condition:
         raise PermissionDenied(message)
+
+
+# --- who holds a capability at a place: the reverse of ``allows`` -----------------------
+
+HolderProvider = Callable[..., Iterable[int]]
+_holder_providers: list[HolderProvider] = []
+
+
+def register_holder_provider(provider: HolderProvider) -> None:
+    """An app whose grant provider gives capabilities also says who holds them at a place:
+    ``provider(capabilities, path, *, on, body)`` yields the ids of the persons whose
+    grants from that app hold one of ``capabilities`` at ``path`` on the day ``on``
+    (only through posts in the body ``body``, when one is given)."""
+    if provider not in _holder_providers:
+        _holder_providers.append(provider)
+
+
+def holders(capabilities: Cap | Iterable[Cap], path: str, *, body: int | None = None, on=None):
+    """The active accounts holding one of ``capabilities`` at the place ``path``: those for
+    whom ``allows(account, capability, path)`` holds through a grant (superusers are not
+    listed), in account order. ``body`` narrows to the posts in that body (its members
+    who may act on a demand it handles). Who to tell, who may be asked: the one answer,
+    from the same grants and the same meaning of a current post as ``allows``."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    wanted = frozenset({capabilities} if isinstance(capabilities, Cap) else capabilities)
+    if not path or not wanted:
+        return []
+    day = on or timezone.localdate()
+    persons = {
+        person
+        for provider in _holder_providers
+        for person in provider(wanted, path, on=day, body=body)
+        if person
+    }
+    if not persons:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(person_id__in=sorted(persons), is_active=True)
+        .order_by("pk")
+    )

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from gongzhi.core import errors
+from gongzhi.core.parsers import RequestTooLarge
+
 
 def exception_handler(exc, context):
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # A body (or a multipart body's fields) above DATA_UPLOAD_MAX_MEMORY_SIZE.
+        exc = RequestTooLarge()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ParseError(errors.bad_request_message(exc))
+    elif isinstance(exc, Http404):
         # Always the same bare message: a 404 must not tell a missing object from one
         # outside the user's scope.
         exc = exceptions.NotFound()

@@ -6,7 +6,8 @@ Access itself is decided in each app's ``permissions.py`` (``get_compound_for`` 
 * Every ``Http404`` becomes a bare "未找到。": ``get_object_or_404`` says
   "No Compound matches the given query." (English, and different from the 404 of an
   existing compound outside the user's scope, which would tell an outsider which ids exist).
-* Lists are paged by limit/offset, 20 by default and at most 100 a page.
+* Lists are paged by limit/offset, 20 by default and at most 100 a page
+  (``core.pagination``, also REST_FRAMEWORK's default).
 * A move on one object (dispatch a demand, publish a list, claim an item) is a POST view
   made by ``action_view``: fetch the object, parse the body, call the service, answer
   with the object's detail.
@@ -18,13 +19,8 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
-from rest_framework.pagination import LimitOffsetPagination
 
-
-class Pagination(LimitOffsetPagination):
-    """``?limit=&offset=``; the default limit is REST_FRAMEWORK["PAGE_SIZE"] (20)."""
-
-    max_limit = 100
+from gongzhi.core.pagination import Pagination
 
 
 class ApiViewMixin:
@@ -45,7 +41,7 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="错误说明(中文)")
 
 
-_ERRORS = {
+ERRORS = {
     400: OpenApiResponse(
         OpenApiTypes.OBJECT,
         description="输入有误:字段名 → 错误信息列表(中文);与字段无关的错误在 detail 或 __all__ 下。",
@@ -53,12 +49,15 @@ _ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效。"),
     403: OpenApiResponse(ErrorSerializer, description="没有权限执行此操作(或未登录)。"),
     404: OpenApiResponse(ErrorSerializer, description="不存在,或不在您可见的范围内。"),
+    413: OpenApiResponse(ErrorSerializer, description="提交的内容过大。"),
+    429: OpenApiResponse(ErrorSerializer, description="请求过于频繁,请稍后再试。"),
 }
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """The documented error responses of an operation; 401 and 403 always apply."""
-    return {code: _ERRORS[code] for code in sorted({401, 403, *codes})}
+    """The documented error responses of an operation; 401 and 403 always apply (and
+    core.api_schema adds those the framework answers by itself: 400, 404, 413, 429)."""
+    return {code: ERRORS[code] for code in sorted({401, 403, *codes})}
 
 
 def action_view(

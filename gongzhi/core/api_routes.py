@@ -25,6 +25,7 @@ from gongzhi.core.capabilities import Cap
 from gongzhi.core.text import ApiTextField
 from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Account
+from gongzhi.people.rules import EVERYTHING
 from gongzhi.people.selectors import person_card
 from gongzhi.people.serializers import PersonCardSerializer
 
@@ -181,7 +182,8 @@ class MeView(ApiViewMixin, generics.GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         account = request.user
-        person = person_card(account.person, reveal=True) if account.person_id else None
+        # One's own data in full (PIPL art. 45: a person may see what is held about them).
+        person = person_card(account.person, reveal=EVERYTHING) if account.person_id else None
         me = {"account": account, "person": person, "grants": grants_for(account)}
         return Response(MeSerializer(me).data)
 

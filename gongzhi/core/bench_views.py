@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from gongzhi.core.inputs import ascii_int
 from gongzhi.places.models import Room
 
 FLOOR_ROWS = 20
@@ -23,7 +24,7 @@ def floor(request: HttpRequest) -> JsonResponse:
     """``GET /bench/floor?from=<room id>``: the 20 rooms with id ≥ ``from``, by primary key
     (one index range scan, ``LIMIT 20``)."""
     raw = request.GET.get("from", "1")
-    start = int(raw) if raw.isdigit() else 1
+    start = ascii_int(raw, minimum=1) or 1
     rows = list(
         Room.objects.filter(pk__gte=start).order_by("pk").values_list(*_FIELDS)[:FLOOR_ROWS]
     )

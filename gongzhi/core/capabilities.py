@@ -5,8 +5,11 @@ from enum import StrEnum
 
 class Cap(StrEnum):
     VIEW_PLACE = "place.view"  # see a place, its buildings and its bodies
-    VIEW_ROSTER = "roster.view"  # rooms, owners, residents (contacts masked)
-    VIEW_CONTACT = "people.contact"  # full phone and ID numbers
+    VIEW_ROSTER = "roster.view"  # rooms, owners, residents (personal data masked)
+    # Personal data in full (masked otherwise), split by need (docs/privacy.md):
+    VIEW_PHONE = "people.phone"  # mobile numbers: those who serve residents
+    VIEW_ID_NUMBER = "people.id_number"  # ID numbers: those who verify identity
+    VIEW_CARE = "people.care"  # care flags (困难/特殊群体): care staff
     EDIT_ROSTER = "roster.edit"  # import, export, edit rooms and people
     MANAGE_BODIES = "bodies.manage"  # memberships and posts
     VIEW_AUDIT = "audit.view"

@@ -71,6 +71,8 @@ class ScopedRef(serializers.IntegerField):
         self.getter = getter
         if message is not None:
             self.error_messages["not_found"] = message
+        # The bounds parse_id applies, for the schema only (no validators, see above).
+        self.min_value, self.max_value = 1, MAX_ID
 
     def _user(self):
         context = self.context
@@ -80,6 +82,8 @@ class ScopedRef(serializers.IntegerField):
         return getattr(request, "user", None)
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip().isascii():
+            self.fail("invalid")  # DRF's int() reads "٣" as 3
         pk = super().to_internal_value(data)
         obj = resolve(self.getter, self._user(), pk) if parse_id(pk) else None
         if obj is None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.core import access, registry
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import ascii_int
 from gongzhi.core.registry import Link
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import (
@@ -428,9 +429,10 @@ def scope_choices(path: str) -> list[tuple[str, str]]:
 def scope_node(value: str, path: str):
     """The grid or building a ``scope_choices`` value names, if it lies inside ``path``."""
     model = {"g": Grid, "b": Building}.get(value[:1])
-    if model is None or not value[1:].isdigit():
+    pk = ascii_int(value[1:], minimum=1)
+    if model is None or pk is None:
         return None
-    return model.objects.filter(pk=int(value[1:]), path__startswith=path).first()
+    return model.objects.filter(pk=pk, path__startswith=path).first()
 
 
 def central_links(memberships: Iterable) -> dict[int, list]:
@@ -470,9 +472,13 @@ class RoomRow:
     households: list = field(default_factory=list)  # dicts: head (PersonCard), is_renting
 
 
-def building_rows(building: Building, *, roster: bool, reveal: bool) -> list[RoomRow]:
-    """The rooms of a building; with ``roster``, their owners and households too, contacts
-    masked unless ``reveal``. Two queries without the roster, four with it."""
+def building_rows(building: Building, *, roster: bool, sight) -> list[RoomRow]:
+    """The rooms of a building; with ``roster``, their owners and households too, seen
+    through ``sight`` (people.selectors.Sight: personal data masked unless the reader may
+    see it; it collects whose ID numbers were shown). Two queries without the roster, four
+    with it. The page shows a household head's phone but not their ID number."""
+    from dataclasses import replace
+
     from gongzhi.people.selectors import person_card
     from gongzhi.places.selectors import rooms_of
 
@@ -483,6 +489,7 @@ def building_rows(building: Building, *, roster: bool, reveal: bool) -> list[Roo
             .order_by("entrance__name", "floor", "name")
         )
         return [RoomRow(room=room) for room in rooms]
+    head_reveal = replace(sight.reveal, id_number=False)
     rows = []
     for room in rooms_of(building):
         rows.append(
@@ -490,7 +497,7 @@ def building_rows(building: Building, *, roster: bool, reveal: bool) -> list[Roo
                 room=room,
                 owners=[
                     {
-                        "person": person_card(o.person, reveal=reveal),
+                        "person": sight.card(o.person),
                         "share": o.share,
                         "voter": o.is_designated_voter,
                     }
@@ -498,7 +505,7 @@ def building_rows(building: Building, *, roster: bool, reveal: bool) -> list[Roo
                 ],
                 households=[
                     {
-                        "head": person_card(h.head, reveal=reveal) if h.head_id else None,
+                        "head": person_card(h.head, reveal=head_reveal) if h.head_id else None,
                         "is_renting": h.is_renting,
                     }
                     for h in room.current_households

@@ -15,10 +15,11 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from gongzhi.core import access, refs, sql
+from gongzhi.core import access, api_fields, refs, sql
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, error_responses
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import client_address
 from gongzhi.demands import permissions, selectors, services, web_selectors
 from gongzhi.demands import serializers as s
@@ -37,7 +38,10 @@ TAGS = ["demands 诉求"]
 
 class NoCountPagination(Pagination):
     """limit/offset without COUNT(*): one query for the page (limit + 1 rows tell whether
-    there is a next page). The inbox is read all day; its count is not needed."""
+    there is a next page). The inbox is read all day; its count is not needed. Its page
+    has its own schema component (core.api_schema), without ``count``."""
+
+    schema_name = "Uncounted{}Page"
 
     def paginate_fetch(self, fetch, request) -> list:
         """A page from ``fetch(offset, count)`` (e.g. selectors.inbox_page)."""
@@ -238,6 +242,7 @@ class DemandDetailView(ApiViewMixin, generics.GenericAPIView):
 
 class DemandSimilarView(ApiViewMixin, generics.GenericAPIView):
     serializer_class = s.SimilarSerializer
+    pagination_class = None  # a few suggestions (similar_open_demands): a list, not a page
 
     @extend_schema(
         operation_id="demands_similar_list",
@@ -332,7 +337,7 @@ class CategoryListView(ApiViewMixin, generics.GenericAPIView):
         description="全区通用类别和该小区自己的类别;带 text 时在 suggested 中给出推荐类别。",
         tags=TAGS,
         parameters=[
-            OpenApiParameter("compound", OpenApiTypes.INT, description="小区编号"),
+            OpenApiParameter("compound", api_fields.ID_PARAMETER, description="小区编号"),
             OpenApiParameter("text", OpenApiTypes.STR, description="诉求描述,用于推荐类别"),
             OpenApiParameter(
                 "include_inactive",
@@ -346,9 +351,9 @@ class CategoryListView(ApiViewMixin, generics.GenericAPIView):
         compound_id = request.query_params.get("compound")
         compound = None
         if compound_id:
-            if not compound_id.isdigit():
+            if (pk := ascii_int(compound_id, minimum=1)) is None:
                 raise DemandError({"compound": [_("小区编号无效。")]})
-            compound = get_compound_for(request.user, int(compound_id))
+            compound = get_compound_for(request.user, pk)
         if request.query_params.get("include_inactive") in ("true", "1"):
             if compound is None:
                 raise DemandError({"compound": [_("请选择小区。")]})

@@ -63,7 +63,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError, aliases: dict | N
 
 # --- filing ---------------------------------------------------------------------------------
 
-_REPORTER_RE = re.compile(r"^(\d+):(\d+)$")
+_REPORTER_RE = re.compile(r"^([0-9]+):([0-9]+)$")
 ANONYMOUS = "anonymous"
 
 
@@ -277,7 +277,7 @@ class EvaluateForm(forms.Form):
     )
 
 
-_HANDLER_RE = re.compile(r"^b(\d+)(?:p(\d+))?$")
+_HANDLER_RE = re.compile(r"^b([0-9]+)(?:p([0-9]+))?$")
 
 
 def parse_handler(value: str) -> tuple[Body | None, Person | None]:

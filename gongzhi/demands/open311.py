@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
+from gongzhi.core.inputs import ascii_ids, ascii_int
 from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import permissions, rules, services, web_selectors
 from gongzhi.demands.models import Channel, Demand, Kind, PlaceKind
@@ -226,10 +227,10 @@ def _request_row(request: HttpRequest, demand: Demand) -> dict:
 
 
 def _ids(value: str, name: str) -> list[int]:
-    parts = [p.strip() for p in value.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() for p in parts):
+    ids = ascii_ids(value)
+    if ids is None:
         raise Open311Error(400, _("%(name)s 须为数字,多个用英文逗号分隔。") % {"name": name})
-    return [int(p) for p in parts]
+    return ids
 
 
 def _date(value: str, name: str) -> dt.datetime:
@@ -349,7 +350,8 @@ def requests_view(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @require_GET
 @_handle
 def request_detail(request: HttpRequest, pk: str, *, fmt: str) -> HttpResponse:
-    demand = web_selectors.public_demands().filter(pk=int(pk)).first() if pk.isdigit() else None
+    number = ascii_int(pk, minimum=1)
+    demand = web_selectors.public_demands().filter(pk=number).first() if number else None
     if demand is None:
         raise Open311Error(404, _("没有编号为 %(id)s 的公开诉求。") % {"id": pk})
     return _respond(fmt, "service_requests", "request", [_request_row(request, demand)])

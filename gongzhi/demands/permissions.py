@@ -42,8 +42,8 @@ def handler_memberships(user) -> tuple[tuple[int, str, bool], ...]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         rows = (
-            Membership.objects.active()
-            .filter(person_id=user.person_id, body__dissolved_on__isnull=True)
+            Membership.objects.active()  # term current, body not dissolved
+            .filter(person_id=user.person_id)
             .values_list("body_id", "scope_path", "body__place_path", "body__kind", "post")
         )
         cached = tuple(

@@ -21,7 +21,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from gongzhi.bodies import rules as body_rules
-from gongzhi.bodies.models import Body, Membership
+from gongzhi.bodies.models import Body
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import permissions, rules
@@ -37,7 +37,6 @@ from gongzhi.demands.rules import State
 from gongzhi.people.models import Person
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room, Street
-from gongzhi.places.selectors import ancestors_of
 
 LIST_RELATED = ("category", "compound", "building", "room", "handler_body", "handler_person")
 # The names a list row shows. inbox_page reads them with correlated subqueries, not joins:
@@ -408,7 +407,7 @@ def suggested_handler(
         score = 4 * bool(rule.building_id) + 2 * bool(rule.place_kind) + bool(rule.category_id)
         if score > best_score or (score == best_score and rule.pk > best.pk):
             best, best_score = rule, score
-    if best is None or best.handler_body.dissolved_on is not None:
+    if best is None or not best.handler_body.is_current():
         return None
     return SuggestedHandler(best.handler_body, best.handler_person, best)
 
@@ -452,7 +451,7 @@ def body_for_level(compound: Compound, level: str) -> Body | None:
         where = Q(place_path=anchor)
     else:
         where = Q(compound_id=compound.pk) | Q(place_path=compound.path)
-    candidates = Body.objects.filter(where, kind__in=kinds, dissolved_on__isnull=True)
+    candidates = Body.objects.current().filter(where, kind__in=kinds)
     by_kind = {}
     for body in candidates.order_by("id"):
         by_kind.setdefault(body.kind, body)
@@ -479,21 +478,10 @@ def accounts_following(demand: Demand) -> list:
 
 
 def accounts_of_body(body_id: int | None, place_path: str) -> list:
-    """Active members of a body who may act on a demand at ``place_path``."""
+    """Current members of a body who may act on a demand at ``place_path``."""
     if not body_id:
         return []
-    rows = (
-        Membership.objects.active()
-        .filter(body_id=body_id, scope_path__in=ancestors_of(place_path))
-        .values_list("person_id", "body__kind", "post")
-    )
-    return _accounts_of_persons(
-        {
-            person
-            for person, kind, post in rows
-            if body_rules.capabilities_of(kind, post) & permissions.HANDLING_CAPS
-        }
-    )
+    return access.holders(permissions.HANDLING_CAPS, place_path, body=body_id)
 
 
 def accounts_handling(demand: Demand) -> list:
@@ -505,14 +493,7 @@ def accounts_handling(demand: Demand) -> list:
 
 def accounts_dispatching(demand: Demand) -> list:
     """Dispatchers over the place: the branch secretary, grid worker, community staff."""
-    rows = (
-        Membership.objects.active()
-        .filter(scope_path__in=ancestors_of(demand.place_path), body__dissolved_on__isnull=True)
-        .values_list("person_id", "body__kind", "post")
-    )
-    return _accounts_of_persons(
-        {p for p, kind, post in rows if Cap.DISPATCH in body_rules.capabilities_of(kind, post)}
-    )
+    return access.holders(Cap.DISPATCH, demand.place_path)
 
 
 # --- figures ----------------------------------------------------------------------------

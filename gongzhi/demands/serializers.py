@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core import api_fields
 from gongzhi.core.text import ApiTextField
 from gongzhi.demands import permissions, rules
 from gongzhi.demands.models import Channel, Demand, Kind, PlaceKind, Urgency
@@ -230,13 +231,13 @@ class FileSerializer(serializers.Serializer):
     """Filing (multipart for photos). With ``reporter`` or a staff channel, staff file on a
     resident's behalf; ``kind=micro_wish`` files a 微心愿."""
 
-    compound = serializers.IntegerField()
+    compound = api_fields.IntegerField()
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.DEMAND)
-    category = serializers.IntegerField(required=False, allow_null=True)
+    category = api_fields.IntegerField(required=False, allow_null=True)
     description = ApiTextField(allow_blank=True, max_length=4000)
     place_kind = serializers.ChoiceField(choices=PlaceKind.choices, default=PlaceKind.COMMON)
-    room = serializers.IntegerField(required=False, allow_null=True)
-    building = serializers.IntegerField(required=False, allow_null=True)
+    room = api_fields.IntegerField(required=False, allow_null=True)
+    building = api_fields.IntegerField(required=False, allow_null=True)
     location_note = ApiTextField(required=False, allow_blank=True, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     is_public = serializers.BooleanField(
@@ -244,15 +245,15 @@ class FileSerializer(serializers.Serializer):
         help_text="可否公开(不显示姓名);不填时诉求不公开、微心愿公开",
     )  # fmt: skip
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.APP)
-    reporter = serializers.IntegerField(required=False, allow_null=True,
+    reporter = api_fields.IntegerField(required=False, allow_null=True,
                                         help_text="代录入时的诉求人(人员编号)")  # fmt: skip
     photos = serializers.ListField(child=PhotoField(), required=False, default=list,
                                    help_text="最多9张;JPEG/PNG/WebP,≤10MB,≤4000万像素")  # fmt: skip
 
 
 class DispatchSerializer(serializers.Serializer):
-    handler_body = serializers.IntegerField(required=False, allow_null=True)
-    handler_person = serializers.IntegerField(required=False, allow_null=True)
+    handler_body = api_fields.IntegerField(required=False, allow_null=True)
+    handler_person = api_fields.IntegerField(required=False, allow_null=True)
     note = ApiTextField(required=False, allow_blank=True, default="")
 
 
@@ -269,7 +270,7 @@ class ResolveSerializer(NoteSerializer):
 
 
 class EvaluateSerializer(serializers.Serializer):
-    rating = serializers.IntegerField(help_text="1–5;≤ 2 转入整改")
+    rating = api_fields.IntegerField(help_text="1–5;≤ 2 转入整改")
     comment = ApiTextField(required=False, allow_blank=True, default="")
 
 
@@ -282,15 +283,15 @@ class SummarySerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(help_text="合并到的原诉求编号")
+    into = api_fields.IntegerField(help_text="合并到的原诉求编号")
     note = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class BoardFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
-    category = serializers.IntegerField(required=False)
-    building = serializers.IntegerField(required=False)
-    compound = serializers.IntegerField(required=False)
+    category = api_fields.IntegerField(required=False)
+    building = api_fields.IntegerField(required=False)
+    compound = api_fields.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -309,7 +310,7 @@ _ORDER_INVALID = gettext_lazy("排序须为整数。")
 class DemandCategoryCompoundSerializer(serializers.Serializer):
     """The compound of a new category, read first: who may add one depends on it."""
 
-    compound = serializers.IntegerField(
+    compound = api_fields.IntegerField(
         allow_null=True,
         help_text="小区编号;为空时为全区通用类别(仅系统管理员)",
         error_messages={
@@ -327,15 +328,15 @@ class DemandCategoryCreateSerializer(DemandCategoryCompoundSerializer):
         allow_blank=True, error_messages={"required": gettext_lazy("请填写类别名称。")}
     )
     keywords = ApiTextField(required=False, allow_blank=True, default="")
-    accept_within_hours = serializers.IntegerField(
+    accept_within_hours = api_fields.IntegerField(
         required=False, default=rules.DEFAULT_ACCEPT_HOURS, help_text="提交或派单后多少小时内须接单",
         error_messages={"invalid": _HOURS_INVALID},
     )  # fmt: skip
-    resolve_within_days = serializers.IntegerField(
+    resolve_within_days = api_fields.IntegerField(
         required=False, default=rules.DEFAULT_RESOLVE_DAYS, help_text="接单后多少天内须办结",
         error_messages={"invalid": _DAYS_INVALID},
     )  # fmt: skip
-    sort_order = serializers.IntegerField(
+    sort_order = api_fields.IntegerField(
         required=False, default=0, error_messages={"invalid": _ORDER_INVALID}
     )
 
@@ -346,15 +347,13 @@ class DemandCategoryUpdateSerializer(serializers.Serializer):
 
     name = ApiTextField(required=False, allow_blank=True)
     keywords = ApiTextField(required=False, allow_blank=True)
-    accept_within_hours = serializers.IntegerField(
+    accept_within_hours = api_fields.IntegerField(
         required=False, error_messages={"invalid": _HOURS_INVALID}
     )
-    resolve_within_days = serializers.IntegerField(
+    resolve_within_days = api_fields.IntegerField(
         required=False, error_messages={"invalid": _DAYS_INVALID}
     )
-    sort_order = serializers.IntegerField(
-        required=False, error_messages={"invalid": _ORDER_INVALID}
-    )
+    sort_order = api_fields.IntegerField(required=False, error_messages={"invalid": _ORDER_INVALID})
     is_active = serializers.BooleanField(
         required=False, error_messages={"invalid": gettext_lazy("启用状态须为 true 或 false。")}
     )

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import access
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import forms as f
 from gongzhi.demands import permissions, rules, selectors, services, web_selectors
@@ -55,8 +56,8 @@ def _refused(request: HttpRequest, message: str, *, status: int = 403) -> HttpRe
 
 
 def _int(value) -> int | None:
-    value = (value or "").strip() if isinstance(value, str) else value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    """An id in a query string: ASCII digits within range (``'²'`` is none), else None."""
+    return ascii_int(value, minimum=1) if isinstance(value, str) else None
 
 
 # --- entry ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from gongzhi.bodies import rules as body_rules
 from gongzhi.bodies.models import Body, BodyKind, Membership
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
+from gongzhi.core.inputs import ascii_int
 from gongzhi.core.selectors import natural_key
 from gongzhi.demands import permissions, rules, selectors
 from gongzhi.demands.models import (
@@ -107,7 +108,7 @@ class ResidentChoice:
     person: Person
     room: Room
     relation: str  # 居民 / 业主
-    phone: str  # masked unless the reader may see contacts
+    phone: str  # masked unless the reader may see phones (Cap.VIEW_PHONE)
 
     @property
     def value(self) -> str:
@@ -116,7 +117,7 @@ class ResidentChoice:
 
 def _phone_digits(q: str) -> str:
     digits = people_rules.normalise_mobile(q)
-    return digits if digits.isdigit() and len(digits) >= 4 else ""
+    return digits if digits.isascii() and digits.isdigit() and len(digits) >= 4 else ""
 
 
 def resident_choices(user, compound: Compound, q: str, limit: int = 20) -> list[ResidentChoice]:
@@ -125,7 +126,7 @@ def resident_choices(user, compound: Compound, q: str, limit: int = 20) -> list[
     q = (q or "").strip()
     if not q:
         return []
-    reveal = access.allows(user, Cap.VIEW_CONTACT, compound.path)
+    reveal = access.allows(user, Cap.VIEW_PHONE, compound.path)
     digits = _phone_digits(q)
     if digits and len(digits) == 11:
         person_q = Q(person__phone=digits)
@@ -198,7 +199,7 @@ def resident_choice(
     if not (lives or owns):
         return None
     person = Person.objects.get(pk=person_id)
-    reveal = access.allows(user, Cap.VIEW_CONTACT, compound.path)
+    reveal = access.allows(user, Cap.VIEW_PHONE, compound.path)
     return ResidentChoice(
         person,
         room,
@@ -253,11 +254,7 @@ def _candidate_bodies(compounds: Sequence[Compound]) -> list[Body]:
         q |= Q(place_path__startswith=c.path)
         uppers.update(ancestors_of(c.path))
     q |= Q(place_path__in=sorted(uppers))
-    bodies = (
-        Body.objects.filter(q, dissolved_on__isnull=True)
-        .exclude(kind__in=sorted(_NOT_HANDLERS))
-        .order_by("id")
-    )
+    bodies = Body.objects.current().filter(q).exclude(kind__in=sorted(_NOT_HANDLERS)).order_by("id")
     return sorted(bodies, key=lambda b: (_RANK.get(b.kind, 99), b.place_path, natural_key(b.name)))
 
 
@@ -327,7 +324,7 @@ def _best_rule(rules_of_compound: Iterable[RoutingRule], demand: Demand) -> Rout
         score = 4 * bool(rule.building_id) + 2 * bool(rule.place_kind) + bool(rule.category_id)
         if score > best_score or (score == best_score and rule.pk > best.pk):
             best, best_score = rule, score
-    if best is None or best.handler_body.dissolved_on is not None:
+    if best is None or not best.handler_body.is_current():
         return None
     return best
 
@@ -573,8 +570,9 @@ def jurisdiction_q(jurisdiction: str) -> Q:
     """``jurisdiction_id``: a compound's id, or a place path ("d1/s2/c3/p4/"); Http404 when
     it names nothing."""
     value = (jurisdiction or "").strip()
-    if value.isdigit():
-        compound = Compound.objects.filter(pk=int(value)).only("pk").first()
+    if value.isdigit():  # any digits: only ASCII ones, within range, name a compound
+        pk = ascii_int(value, minimum=1)
+        compound = Compound.objects.filter(pk=pk).only("pk").first() if pk else None
         if compound is None:
             raise Http404
         return Q(compound_id=compound.pk)
@@ -590,8 +588,9 @@ def jurisdiction_q(jurisdiction: str) -> Q:
 
 def compound_for_jurisdiction(jurisdiction: str) -> Compound | None:
     value = (jurisdiction or "").strip()
-    if value.isdigit():
-        return Compound.objects.select_related("community").filter(pk=int(value)).first()
+    if value.isdigit():  # any digits: only ASCII ones, within range, name a compound
+        pk = ascii_int(value, minimum=1)
+        return Compound.objects.select_related("community").filter(pk=pk).first() if pk else None
     if value and not value.endswith("/"):
         value += "/"
     try:
@@ -637,9 +636,10 @@ def open311_categories(jurisdiction: str | None) -> QuerySet[Category]:
 
 
 def category_by_code(code: str) -> Category | None:
-    if not (code or "").isdigit():
+    pk = ascii_int(code, minimum=1)
+    if pk is None:
         return None
-    return Category.objects.filter(pk=int(code), is_active=True).first()
+    return Category.objects.filter(pk=pk, is_active=True).first()
 
 
 def building_named_in(compound: Compound, text: str) -> Building | None:

@@ -12,8 +12,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from gongzhi.core import api_fields
 from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, action_view, error_responses
+from gongzhi.core.inputs import ascii_int
 from gongzhi.lists import permissions, selectors, services
 from gongzhi.lists import serializers as s
 from gongzhi.lists.models import Milestone
@@ -64,7 +66,9 @@ class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
         ),
         tags=TAGS,
         parameters=[
-            OpenApiParameter("compound", int, description="小区编号(含其社区的社区级清单)"),
+            OpenApiParameter(
+                "compound", api_fields.ID_PARAMETER, description="小区编号(含其社区的社区级清单)"
+            ),
             OpenApiParameter("kind", str, description="needs / problems"),
             OpenApiParameter("state", str, description="draft / published / archived"),
         ],
@@ -74,11 +78,9 @@ class ListCollectionView(ApiViewMixin, generics.GenericAPIView):
         params = request.query_params
         compound_id = params.get("compound")
         if compound_id:
-            if not compound_id.isdigit():
+            if (pk := ascii_int(compound_id, minimum=1)) is None:
                 raise ListError({"compound": [_("小区编号无效。")]})
-            qs = selectors.lists_for_compound(
-                request.user, get_compound_for(request.user, int(compound_id))
-            )
+            qs = selectors.lists_for_compound(request.user, get_compound_for(request.user, pk))
         else:
             qs = selectors.lists_visible_to(request.user)
         if params.get("kind"):

@@ -47,18 +47,22 @@ class WorkListForm(forms.Form):
 
 
 class MilestonesMixin(forms.Form):
+    # Needed only for a long-term project (the service checks): the page says so instead
+    # of "选填" (templates/_field.html).
     plan = TextField(
         label=_("推进计划"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("长期项目必填"),
+        help_text=_("分几步办、谁来办、何时办完"),
     )
+    plan.required_when = _("长期项目必填")
     milestones = TextField(
         label=_("节点"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("2024-06-30 完成方案")}),
         required=False,
-        help_text=_("每行一个:日期 节点名称;长期项目至少一个"),
+        help_text=_("每行一个:日期 节点名称"),
     )
+    milestones.required_when = _("长期项目至少一个")
 
     def clean_milestones(self):
         try:
@@ -78,6 +82,40 @@ class CompileForm(MilestonesMixin):
     def __init__(self, *args, demands=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["demands"].choices = [(d.pk, str(d.pk)) for d in demands]
+        self.demands = {d.pk: d for d in demands}
+        for d in demands:
+            field = TextField(
+                label=_("清单上的标题"),
+                max_length=rules.TITLE_MAX,
+                required=False,
+                initial=rules.suggested_title_for_demand(
+                    description=d.description, is_public=d.is_public
+                ),
+            )
+            if not d.is_public:
+                field.required_when = _("选中时必填")
+                field.help_text = _("居民未同意公开这条诉求:请概括要办的事,不写姓名和门牌。")
+            self.fields[f"title_{d.pk}"] = field
+
+    def rows(self) -> list[tuple]:
+        """Each demand on offer with its title field, for the page."""
+        return [(d, self[f"title_{pk}"]) for pk, d in self.demands.items()]
+
+    def clean(self):
+        data = super().clean()
+        titles = {}
+        for pk in data.get("demands") or []:
+            demand = self.demands.get(pk)
+            title = " ".join((data.get(f"title_{pk}") or "").split())
+            if demand is not None and not demand.is_public and not title:
+                self.add_error(
+                    f"title_{pk}",
+                    _("居民未同意公开第%(n)s号诉求,请为清单写一个标题。") % {"n": pk},
+                )
+            if title:
+                titles[pk] = title
+        data["titles"] = titles
+        return data
 
 
 FREE_SOURCES = [(s, label) for s, label in Source.choices if s != Source.DEMAND]
@@ -97,6 +135,7 @@ class ItemForm(MilestonesMixin):
         required=False,
         help_text=_("会议名称,如“3月邻里夜谈”"),
     )
+    source_label.required_when = _("来源为会议时必填")
     source_date = forms.DateField(label=_("来源日期"), required=False, widget=DateInput)
     place_label = TextField(
         label=_("位置"), max_length=100, required=False, help_text=_("楼栋或公共区域")
@@ -105,7 +144,17 @@ class ItemForm(MilestonesMixin):
 
 
 class PlanForm(MilestonesMixin):
-    """Carry an item as a long-term project."""
+    """Carry an item as a long-term project: the plan and a milestone are both needed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (
+            ("plan", _("长期项目须填写推进计划。")),
+            ("milestones", _("长期项目至少要有一个节点。")),
+        ):
+            field = self.fields[name]
+            field.required, field.required_when = True, ""
+            field.error_messages["required"] = message
 
 
 class ProgressForm(forms.Form):

@@ -154,7 +154,6 @@ def _liaisons(user) -> tuple[tuple[int, str], ...]:
                 person_id=user.person_id,
                 post=Post.LIAISON,
                 body__kind=BodyKind.PARTNER_UNIT,
-                body__dissolved_on__isnull=True,
             )
             .values_list("body_id", "scope_path")
         )
@@ -181,7 +180,7 @@ def body_may_claim(body: Body, work_list: WorkList) -> bool:
     """A partner unit, not dissolved, whose place covers the list's place."""
     return (
         body.kind == BodyKind.PARTNER_UNIT
-        and body.dissolved_on is None
+        and body.is_current()
         and place_rules.is_within(work_list.place_path, body.place_path)
     )
 

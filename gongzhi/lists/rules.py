@@ -306,7 +306,7 @@ def clean_percent(value) -> int:
 
 
 _PERIOD = re.compile(
-    r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|H(?P<half>[12])|(?P<month>\d{2})))?$"
+    r"^(?P<year>[0-9]{4})(?:-(?:Q(?P<quarter>[1-4])|H(?P<half>[12])|(?P<month>[0-9]{2})))?$"
 )
 
 
@@ -413,7 +413,7 @@ def clean_milestones(specs: Iterable) -> list[MilestoneSpec]:
     return sorted(out, key=lambda m: m.due_on)
 
 
-_MILESTONE_LINE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s+(.+?)\s*$")
+_MILESTONE_LINE = re.compile(r"^\s*([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})\s+(.+?)\s*$")
 
 
 def parse_milestone_lines(text: str) -> list[MilestoneSpec]:
@@ -468,19 +468,29 @@ def title_from_text(text: str, limit: int = TITLE_FROM_TEXT) -> str:
 
 
 def public_text_for_demand(
-    *, description: str, is_public: bool, category: str, place: str
+    *, description: str, is_public: bool, category: str, place: str, title: str = ""
 ) -> tuple[str, str]:
     """The title and description an item compiled from a demand shows.
 
     Never the reporter: an item keeps no reporter, and a room is never named (it would
-    name the household). A demand the resident allowed to be shown (``is_public``) lends
-    its text; any other shows only its category and place, and staff may write a public
-    description of their own.
+    name the household). ``title`` is what the compiler wrote for the list (the page asks
+    for one for every demand the resident did not allow to be shown, so that items are not
+    all "安全隐患 · 6号楼"); without it, a demand the resident allowed to be shown
+    (``is_public``) lends the first sentence of its text, any other shows only its
+    category and place. Only a shown demand lends its description.
     """
     where = place or "小区公共区域"
+    title = " ".join((title or "").split())[:TITLE_MAX]
     if is_public:
-        return title_from_text(description) or f"{category} · {where}", description.strip()
-    return f"{category or '居民诉求'} · {where}", ""
+        shown = title or title_from_text(description) or f"{category} · {where}"
+        return shown, description.strip()
+    return title or f"{category or '居民诉求'} · {where}", ""
+
+
+def suggested_title_for_demand(*, description: str, is_public: bool) -> str:
+    """What the compile page pre-fills as an item's title: a shown demand's first
+    sentence; nothing for one the resident did not allow to be shown (staff write it)."""
+    return title_from_text(description) if is_public else ""
 
 
 def place_label_for(building: str | None, location_note: str = "") -> str:

@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from gongzhi.bodies import rules as body_rules
 from gongzhi.bodies.models import Body, BodyKind, Membership, PartyMember, Post
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
@@ -238,11 +237,11 @@ def claim_options(user, work_list: WorkList) -> dict:
 
 def eligible_bodies(work_list: WorkList):
     """Partner units whose place covers the list's place."""
-    return Body.objects.filter(
-        kind=BodyKind.PARTNER_UNIT,
-        dissolved_on__isnull=True,
-        place_path__in=ancestors_of(work_list.place_path),
-    ).order_by("name")
+    return (
+        Body.objects.current()
+        .filter(kind=BodyKind.PARTNER_UNIT, place_path__in=ancestors_of(work_list.place_path))
+        .order_by("name")
+    )
 
 
 def eligible_people(work_list: WorkList):
@@ -265,15 +264,7 @@ def _accounts_of_persons(person_ids) -> list[Account]:
 
 def owner_accounts(work_list: WorkList) -> list[Account]:
     """The list's compiler, and the staff (Cap.DISPATCH) whose scope covers its place."""
-    rows = (
-        Membership.objects.active()
-        .filter(scope_path__in=ancestors_of(work_list.place_path), body__dissolved_on__isnull=True)
-        .values_list("person_id", "body__kind", "post")
-    )
-    persons = {
-        p for p, kind, post in rows if Cap.DISPATCH in body_rules.capabilities_of(kind, post)
-    }
-    accounts = {a.pk: a for a in _accounts_of_persons(persons)}
+    accounts = {a.pk: a for a in access.holders(Cap.DISPATCH, work_list.place_path)}
     if work_list.created_by_id and work_list.created_by_id not in accounts:
         creator = Account.objects.filter(pk=work_list.created_by_id, is_active=True).first()
         if creator is not None:
@@ -289,7 +280,6 @@ def claimer_accounts(work_list: WorkList) -> list[Account]:
         .filter(
             post=Post.LIAISON,
             body__kind=BodyKind.PARTNER_UNIT,
-            body__dissolved_on__isnull=True,
             scope_path__in=ancestors_of(work_list.place_path),
         )
         .values_list("person_id", flat=True)

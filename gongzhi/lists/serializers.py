@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core import api_fields
 from gongzhi.core.text import ApiTextField
 from gongzhi.lists.models import ItemClaim, ItemProgress, ListItem, Milestone, WorkList
 from gongzhi.lists.rules import Action
@@ -156,8 +157,8 @@ class PlaceFiguresSerializer(ListFiguresSerializer):
 
 
 class WorkListCreateSerializer(serializers.Serializer):
-    compound = serializers.IntegerField(required=False, allow_null=True, help_text="小区编号")
-    community = serializers.IntegerField(
+    compound = api_fields.IntegerField(required=False, allow_null=True, help_text="小区编号")
+    community = api_fields.IntegerField(
         required=False, allow_null=True, help_text="社区编号;只填社区为社区级清单"
     )
     kind = ApiTextField(help_text="needs 需求清单 / problems 问题清单")
@@ -179,7 +180,7 @@ class ListPlanInSerializer(serializers.Serializer):
 
 
 class ListFromDemandsSerializer(ListPlanInSerializer):
-    demands = serializers.ListField(child=serializers.IntegerField(), help_text="诉求编号")
+    demands = serializers.ListField(child=api_fields.IntegerField(), help_text="诉求编号")
     mode = ApiTextField(default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目")
 
 
@@ -189,17 +190,17 @@ class ListFreeItemSerializer(ListPlanInSerializer):
     source = ApiTextField(help_text="meeting 会议收集 / visit 上门走访")
     source_label = ApiTextField(required=False, allow_blank=True, default="")
     source_date = serializers.DateField(required=False, allow_null=True, default=None)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    category = api_fields.IntegerField(required=False, allow_null=True, default=None)
     place_label = ApiTextField(required=False, allow_blank=True, default="")
     mode = ApiTextField(default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目")
 
 
 class ListClaimInSerializer(serializers.Serializer):
-    body = serializers.IntegerField(
+    body = api_fields.IntegerField(
         required=False, allow_null=True, default=None,
         help_text="共建单位编号:联络人有多个单位时选择;工作人员指派时填",
     )  # fmt: skip
-    person = serializers.IntegerField(
+    person = api_fields.IntegerField(
         required=False, allow_null=True, default=None, help_text="工作人员指派给双报到党员时填"
     )
 

@@ -170,6 +170,7 @@ def list_compile(request, pk: int):
                 mode=data["mode"],
                 plan=data["plan"],
                 milestones=data["milestones"],
+                titles=data["titles"],
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _message_of(exc))

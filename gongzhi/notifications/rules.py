@@ -129,6 +129,6 @@ def mask_target(target: str) -> str:
     if "@" in target:
         name, _, domain = target.partition("@")
         return f"{name[:1]}***@{domain}"
-    if target.isdigit():
+    if target.isascii() and target.isdigit():
         return mask_phone(target)
     return target

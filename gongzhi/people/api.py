@@ -16,6 +16,7 @@ from gongzhi.people.serializers import (
     PersonDetailSerializer,
     ResidentListQuerySerializer,
     ResidentSerializer,
+    serialize_seen,
 )
 from gongzhi.places.permissions import get_compound_for
 
@@ -24,8 +25,8 @@ TAGS = ["people 人员"]
 
 def _get_person_for(user, pk: int) -> dict:
     """The person with the residencies and ownerships whose roster ``user`` may view; 404
-    when there are none, so nobody learns of people outside their scope. Reveals contacts
-    when ``user`` may see contacts at one of those places.
+    when there are none, so nobody learns of people outside their scope. Shows each kind
+    of personal data that ``user`` may see at one of those places.
 
     Belongs in people.permissions (get_person_for), which is not ours to edit in this change.
     """
@@ -42,7 +43,10 @@ def _get_person_for(user, pk: int) -> dict:
         "person": person,
         "residencies": residencies,
         "ownerships": ownerships,
-        "reveal": any(permissions.can_view_contact(user, room.path) for room in rooms),
+        "sight": selectors.Sight(permissions.reveal_at_any(user, [room.path for room in rooms])),
+        "place_path": next(
+            (r.path for r in rooms if permissions.can_view_id_number(user, r.path)), rooms[0].path
+        ),
     }
 
 
@@ -52,7 +56,8 @@ def _get_person_for(user, pk: int) -> dict:
         summary="小区居民",
         description=(
             "小区现住居民(含租户),按楼栋、房号排序。需要该小区的名册查看权限;"
-            "联系方式仅对有权查看联系方式的角色完整显示,其余隐去(masked)。"
+            "手机号、身份证号和关爱标记各自只对需要它的角色完整显示,其余隐去"
+            "(见 docs/privacy.md);显示完整身份证号的每一页都记入审计日志。"
         ),
         tags=TAGS,
         parameters=[ResidentListQuerySerializer],
@@ -67,11 +72,13 @@ class CompoundResidentsView(ApiViewMixin, generics.ListAPIView):
         ensure(permissions.can_view_roster(request.user, compound.path))
         query = ResidentListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        # resident_cards, paged in the database: the same rows and the same reveal rule.
+        # resident_cards, paged in the database: the same rows and the same sight.
         residents = selectors.residents_of(compound, search=query.validated_data.get("q", ""))
         page = self.paginate_queryset(residents)
-        reveal = permissions.can_view_contact(request.user, compound.path)
-        data = ResidentSerializer(page, many=True, context={"reveal": reveal}).data
+        data = serialize_seen(
+            ResidentSerializer, page, many=True, user=request.user, place_path=compound.path,
+            where="api:people:compound-residents", label=compound.name,
+        )  # fmt: skip
         return self.get_paginated_response(data)
 
 
@@ -91,4 +98,9 @@ class PersonDetailView(ApiViewMixin, generics.GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         found = _get_person_for(request.user, kwargs["pk"])
-        return Response(PersonDetailSerializer(found, context={"reveal": found["reveal"]}).data)
+        data = serialize_seen(
+            PersonDetailSerializer, found, user=request.user, sight=found["sight"],
+            place_path=found["place_path"], where="api:people:person-detail",
+            label=found["person"].name,
+        )  # fmt: skip
+        return Response(data)

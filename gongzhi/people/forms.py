@@ -91,6 +91,6 @@ class SmsCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("验证码是6位数字。"), code="digits")
         return code

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.core import access
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
+from gongzhi.people.rules import Reveal
 
 RESIDENT_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND})
 OWNER_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND, Cap.VOTE})
@@ -40,9 +41,42 @@ def can_view_roster(user, place_path: str) -> bool:
     return access.allows(user, Cap.VIEW_ROSTER, place_path)
 
 
-def can_view_contact(user, place_path: str) -> bool:
-    """Full phone and ID numbers: only for the roles that need them, in their scope."""
-    return access.allows(user, Cap.VIEW_CONTACT, place_path)
+# -- Personal data, minimum necessary (PIPL; the role table: docs/privacy.md) -----------
+
+
+def can_view_phone(user, place_path: str) -> bool:
+    """Full mobile numbers: for those who serve the residents there."""
+    return access.allows(user, Cap.VIEW_PHONE, place_path)
+
+
+def can_view_id_number(user, place_path: str) -> bool:
+    """Full ID numbers (and birth dates): only for those who verify identity there."""
+    return access.allows(user, Cap.VIEW_ID_NUMBER, place_path)
+
+
+def can_view_care(user, place_path: str) -> bool:
+    """Care flags (困难/特殊群体): only for care staff there."""
+    return access.allows(user, Cap.VIEW_CARE, place_path)
+
+
+def reveal_at(user, place_path: str) -> Reveal:
+    """What of people's personal data ``user`` sees in full at ``place_path``."""
+    return Reveal(
+        phone=can_view_phone(user, place_path),
+        id_number=can_view_id_number(user, place_path),
+        care=can_view_care(user, place_path),
+    )
+
+
+def reveal_at_any(user, place_paths: Iterable[str]) -> Reveal:
+    """What ``user`` sees in full of a person met at several places: each kind of data
+    shown if it may be shown at one of them."""
+    reveals = [reveal_at(user, p) for p in place_paths]
+    return Reveal(
+        phone=any(r.phone for r in reveals),
+        id_number=any(r.id_number for r in reveals),
+        care=any(r.care for r in reveals),
+    )
 
 
 def can_edit_roster(user, place_path: str) -> bool:

@@ -1,8 +1,9 @@
-"""Reads about people. Contacts are masked unless the reader's role needs them."""
+"""Reads about people. Personal data is masked unless the reader's role needs it
+(people.permissions.reveal_at; docs/privacy.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -14,27 +15,53 @@ from gongzhi.places.models import Compound, Room
 
 @dataclass(frozen=True)
 class PersonCard:
-    """What a reader may see of a person."""
+    """What a reader may see of a person: phone and ID number masked, the care flag
+    ``None`` (not shown), unless the reader's Reveal says otherwise."""
 
     id: int
     name: str
     gender: str
     phone: str
     id_number: str
-    is_vulnerable: bool
-    masked: bool
+    is_vulnerable: bool | None
+    masked: bool  # phone or ID number masked
 
 
-def person_card(person: Person, *, reveal: bool) -> PersonCard:
+def person_card(person: Person, *, reveal: rules.Reveal) -> PersonCard:
+    """A person as a reader who sees ``reveal`` sees them. Where full ID numbers are
+    shown, build the cards with a ``Sight``, so that the display is recorded."""
+    if not isinstance(reveal, rules.Reveal):
+        raise TypeError("person_card needs a people.rules.Reveal")
     return PersonCard(
         id=person.pk,
         name=person.name,
         gender=person.get_gender_display() if person.gender else "",
-        phone=person.phone if reveal else rules.mask_phone(person.phone),
-        id_number=(person.id_number or "") if reveal else rules.mask_id_number(person.id_number),
-        is_vulnerable=person.is_vulnerable,
-        masked=not reveal,
+        phone=person.phone if reveal.phone else rules.mask_phone(person.phone),
+        id_number=(
+            (person.id_number or "") if reveal.id_number else rules.mask_id_number(person.id_number)
+        ),
+        is_vulnerable=person.is_vulnerable if reveal.care else None,
+        masked=reveal.masked,
     )
+
+
+@dataclass
+class Sight:
+    """What one reader sees of people at one place, and whose full ID numbers they were
+    shown: each page or export that shows cards through a Sight then records those
+    (``people.services.id_numbers_shown``), one event for the page naming the persons."""
+
+    reveal: rules.Reveal
+    id_numbers_shown: set[int] = field(default_factory=set)
+
+    def card(self, person: Person) -> PersonCard:
+        if self.reveal.id_number and person.id_number:
+            self.id_numbers_shown.add(person.pk)
+        return person_card(person, reveal=self.reveal)
+
+
+def sight_at(user, place_path: str) -> Sight:
+    return Sight(permissions.reveal_at(user, place_path))
 
 
 def residents_of(compound: Compound, *, search: str = "") -> QuerySet[Residency]:
@@ -53,17 +80,16 @@ def residents_of(compound: Compound, *, search: str = "") -> QuerySet[Residency]
     return qs
 
 
-def resident_cards(user, compound: Compound, *, search: str = "") -> list[dict]:
-    """Residents as the user may see them: contacts revealed only to roles that need them."""
-    reveal = permissions.can_view_contact(user, compound.path)
+def resident_cards(residencies, sight: Sight) -> list[dict]:
+    """Rows of the residents page (one page of ``residents_of``), seen through ``sight``."""
     return [
         {
-            "person": person_card(r.person, reveal=reveal),
+            "person": sight.card(r.person),
             "room": r.household.room,
             "relation": r.get_relation_display(),
             "is_tenant": r.is_tenant,
         }
-        for r in residents_of(compound, search=search)
+        for r in residencies
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -24,6 +25,7 @@ from gongzhi.people.sms import get_sender
 from gongzhi.places.models import Room
 
 SMS_RESEND_SECONDS = 60
+ID_NUMBERS_SHOWN = "person.id_numbers_shown"
 
 
 class SmsTooSoon(ValidationError):
@@ -257,3 +259,32 @@ def designated_voter_set(*, actor, room: Room, person: Person) -> Ownership:
     )
     target.refresh_from_db()
     return target
+
+
+@transaction.atomic
+def id_numbers_shown(
+    *, actor, persons: Iterable[int], place_path: str, where: str, label: str = "",
+    events: Iterable[int] = (),
+):  # fmt: skip
+    """Record that ``actor`` was shown the full ID numbers of ``persons`` on one page or
+    in one export (``where``: the page's URL name, ``roster.export`` ...): one event
+    naming them all, at the place they were shown; ``events`` names the audit events
+    whose data showed them (the audit log's pages). Nothing is recorded when no full ID
+    number was shown. A record of a read the caller's permission check allowed
+    (``permissions.reveal_at``), so there is nothing more to check here."""
+    ids = sorted({int(p) for p in persons})
+    event_ids = sorted({int(e) for e in events})
+    if not ids and not event_ids:
+        return None
+    after = {"where": where, "count": len(ids), "persons": ids}
+    if event_ids:
+        after["events"] = event_ids
+    return audit.record(
+        actor=actor,
+        action=ID_NUMBERS_SHOWN,
+        object_type="people.person",
+        object_id="",
+        object_repr=label[:200],
+        after=after,
+        place_path=place_path,
+    )

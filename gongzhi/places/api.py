@@ -18,6 +18,7 @@ from gongzhi.core.access import ensure
 from gongzhi.core.api_permissions import ApiViewMixin, error_responses
 from gongzhi.core.capabilities import Cap
 from gongzhi.people import permissions as people_permissions
+from gongzhi.people.serializers import serialize_seen
 from gongzhi.places import permissions, selectors, services
 from gongzhi.places.models import Building, Compound
 from gongzhi.places.serializers import (
@@ -170,8 +171,10 @@ class BuildingRoomsView(ApiViewMixin, generics.ListAPIView):
         building = _get_building_for(request.user, kwargs["pk"])
         ensure(people_permissions.can_view_roster(request.user, building.path))
         page = self.paginate_queryset(selectors.rooms_of(building))
-        reveal = people_permissions.can_view_contact(request.user, building.path)
-        data = RoomSerializer(page, many=True, context={"reveal": reveal}).data
+        data = serialize_seen(
+            RoomSerializer, page, many=True, user=request.user, place_path=building.path,
+            where="api:places:building-rooms", label=f"{building.compound.name} {building.name}",
+        )  # fmt: skip
         return self.get_paginated_response(data)
 
     def post(self, request, *args, **kwargs):
@@ -181,7 +184,8 @@ class BuildingRoomsView(ApiViewMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         room = services.room_create(actor=request.user, building=building, **data.validated_data)
         room = selectors.rooms_of(building).get(pk=room.pk)
-        reveal = people_permissions.can_view_contact(request.user, building.path)
-        return Response(
-            RoomSerializer(room, context={"reveal": reveal}).data, status=status.HTTP_201_CREATED
-        )
+        data = serialize_seen(
+            RoomSerializer, room, user=request.user, place_path=building.path,
+            where="api:places:building-rooms", label=f"{building.compound.name} {building.name}",
+        )  # fmt: skip
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongzhi.core import api_fields
 from gongzhi.core.text import ApiTextField
 from gongzhi.people.models import Household, Ownership
 from gongzhi.people.serializers import PersonCardField
@@ -72,8 +73,8 @@ class CompoundDetailSerializer(CompoundSerializer):
 
 
 class CompoundListQuerySerializer(serializers.Serializer):
-    community = serializers.IntegerField(required=False, min_value=1, help_text="社区编号")
-    street = serializers.IntegerField(required=False, min_value=1, help_text="街道编号")
+    community = api_fields.IdField(required=False, help_text="社区编号")
+    street = api_fields.IdField(required=False, help_text="街道编号")
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=50, help_text="按名称或地址查找"
     )
@@ -96,7 +97,7 @@ class BuildingCreateSerializer(serializers.Serializer):
     """A new building of the compound in the URL; ``grid`` must be one of its grids."""
 
     name = ApiTextField(max_length=100)
-    grid = serializers.IntegerField(required=False, allow_null=True, help_text="网格编号")
+    grid = api_fields.IntegerField(required=False, allow_null=True, help_text="网格编号")
     floors = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -161,7 +162,7 @@ class RoomCreateSerializer(serializers.Serializer):
     """A new room of the building in the URL; ``entrance`` must be one of its entrances."""
 
     name = ApiTextField(max_length=100)
-    entrance = serializers.IntegerField(required=False, allow_null=True, help_text="单元编号")
+    entrance = api_fields.IntegerField(required=False, allow_null=True, help_text="单元编号")
     floor = serializers.IntegerField(
         required=False,
         allow_null=True,

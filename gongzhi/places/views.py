@@ -20,8 +20,9 @@ from gongzhi.core import access
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.selectors import building_rows, compound_search, natural_key
-from gongzhi.people.permissions import can_edit_roster, can_view_contact, can_view_roster
-from gongzhi.people.selectors import resident_cards
+from gongzhi.people import services as people_services
+from gongzhi.people.permissions import can_edit_roster, can_view_roster
+from gongzhi.people.selectors import resident_cards, residents_of, sight_at
 from gongzhi.places.models import Building
 from gongzhi.places.permissions import can_view_place, get_compound_for
 from gongzhi.places.selectors import buildings_of, compound_figures
@@ -94,16 +95,21 @@ def building_detail(request: HttpRequest, pk: int, bpk: int) -> HttpResponse:
     if not can_view_place(user, building.path):
         raise Http404
     roster = can_view_roster(user, building.path)
-    reveal = can_view_contact(user, building.path)
+    sight = sight_at(user, building.path)
+    rows = building_rows(building, roster=roster, sight=sight)
+    people_services.id_numbers_shown(
+        actor=user, persons=sight.id_numbers_shown, place_path=building.path,
+        where="places:building_detail", label=f"{compound.name} {building.name}",
+    )  # fmt: skip
     return render(
         request,
         "places/building_detail.html",
         {
             "compound": compound,
             "building": building,
-            "rows": building_rows(building, roster=roster, reveal=reveal),
+            "rows": rows,
             "roster": roster,
-            "masked": not reveal,
+            "reveal": sight.reveal,
         },
     )
 
@@ -115,9 +121,13 @@ def resident_list(request: HttpRequest, pk: int) -> HttpResponse:
     compound = get_compound_for(user, pk)
     ensure(can_view_roster(user, compound.path))
     q = _search_term(request)
-    page = Paginator(resident_cards(user, compound, search=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(residents_of(compound, search=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    sight = sight_at(user, compound.path)
+    page.object_list = resident_cards(page.object_list, sight)  # this page's rows only
+    people_services.id_numbers_shown(
+        actor=user, persons=sight.id_numbers_shown, place_path=compound.path,
+        where="places:resident_list", label=compound.name,
+    )  # fmt: skip
     template = "places/_resident_table.html" if _partial(request) else "places/resident_list.html"
     response = render(
         request,
@@ -126,7 +136,7 @@ def resident_list(request: HttpRequest, pk: int) -> HttpResponse:
             "compound": compound,
             "page": page,
             "q": q,
-            "masked": not can_view_contact(user, compound.path),
+            "reveal": sight.reveal,
         },
     )
     patch_vary_headers(response, ["HX-Request"])

@@ -2,7 +2,8 @@
 
 Import and export both need EDIT_ROSTER at the compound (core.capabilities: "import,
 export, edit rooms and people"): an export discloses every owner and resident at once.
-Whether the export shows full phone and ID numbers is a separate question, VIEW_CONTACT.
+Whether the export shows full phones, ID numbers and care flags is a separate question
+per kind (people.permissions.reveal_at: Cap.VIEW_PHONE, VIEW_ID_NUMBER, VIEW_CARE).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from gongzhi.people import permissions as people_permissions
+from gongzhi.people.rules import Reveal
 from gongzhi.places import permissions as places_permissions
 from gongzhi.places.models import Compound
 
@@ -23,9 +25,9 @@ def can_export_roster(user, compound: Compound) -> bool:
     return people_permissions.can_edit_roster(user, compound.path)
 
 
-def can_see_contacts(user, compound: Compound) -> bool:
-    """Full phone and ID numbers in the export; masked otherwise."""
-    return people_permissions.can_view_contact(user, compound.path)
+def export_reveal(user, compound: Compound) -> Reveal:
+    """What of people's personal data the export shows in full; the rest is masked."""
+    return people_permissions.reveal_at(user, compound.path)
 
 
 def get_compound_for_roster(user, pk: int, *, export: bool = False) -> Compound:

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Household, Ownership, Person, Residency
+from gongzhi.people.selectors import Sight
 from gongzhi.places.models import Compound, Room
 from gongzhi.roster import rules
 
 
-def roster_rows(*, compound: Compound, masked: bool) -> list[list[Any]]:
+def roster_rows(*, compound: Compound, sight: Sight) -> list[list[Any]]:
     """One row per person-room relation (rules.COLUMNS order), one row for an empty room.
 
     Four queries whatever the size. Rooms in natural order (2号楼 before 10号楼); in a
     room, owners first (the first one 业主, the others 共有人), then the household with
-    its head first. With ``masked`` phone and ID numbers are masked.
+    its head first. Phones, ID numbers and the care column as ``sight`` shows them
+    (masked, and the care column left blank, where the exporter may not see them); the
+    sight collects whose full ID numbers went into the file.
     """
     rooms = sorted(
         Room.objects.filter(building__compound=compound).select_related(
@@ -53,13 +55,11 @@ def roster_rows(*, compound: Compound, masked: bool) -> list[list[Any]]:
         members[res.household_id].append(res)
 
     def person_cells(person: Person) -> list[Any]:
-        phone, id_number = person.phone, person.id_number or ""
-        if masked:
-            phone, id_number = (
-                people_rules.mask_phone(phone),
-                people_rules.mask_id_number(id_number),
-            )
-        return [person.name, rules.GENDER_LABELS.get(person.gender, ""), id_number, phone]
+        card = sight.card(person)
+        return [card.name, rules.GENDER_LABELS.get(person.gender, ""), card.id_number, card.phone]
+
+    def care_cell(person: Person) -> str:
+        return rules.yes_no(person.is_vulnerable) if sight.reveal.care else ""
 
     out: list[list[Any]] = []
     for room in rooms:
@@ -82,7 +82,7 @@ def roster_rows(*, compound: Compound, masked: bool) -> list[list[Any]]:
                 place
                 + person_cells(o.person)
                 + [rules.ROLE_LABELS[role], "", rules.yes_no(o.is_designated_voter)]
-                + [rules.yes_no(o.person.is_vulnerable)]
+                + [care_cell(o.person)]
             )
         for household in households[room.id]:
             residencies = sorted(
@@ -99,7 +99,7 @@ def roster_rows(*, compound: Compound, masked: bool) -> list[list[Any]]:
                     place
                     + person_cells(res.person)
                     + [rules.ROLE_LABELS[role], rules.RELATION_LABELS.get(res.relation, ""), ""]
-                    + [rules.yes_no(res.person.is_vulnerable)]
+                    + [care_cell(res.person)]
                 )
         if len(out) == before:
             out.append(place + [""] * (len(rules.COLUMNS) - len(place)))

@@ -28,7 +28,9 @@ from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.people import permissions as people_permissions
+from gongzhi.people import services as people_services
 from gongzhi.people.models import Household, Ownership, Person, Residency
+from gongzhi.people.selectors import Sight
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Entrance, Grid, Room
 from gongzhi.roster import permissions, rules, selectors
@@ -123,13 +125,17 @@ def _read_upload(upload: Any) -> bytes:
 
 @transaction.atomic
 def roster_export(*, actor, compound: Compound, fmt: str = "xlsx") -> RosterFile:
-    """The compound's roster as a file, phone and ID numbers masked unless the actor may
-    see contacts. Audited: it discloses personal data."""
+    """The compound's roster as a file, phones, ID numbers and the care column each masked
+    unless the actor may see them there (people.permissions.reveal_at). Audited: it
+    discloses personal data; the persons whose full ID numbers it holds are named in a
+    second event of the same transaction (people.services.id_numbers_shown)."""
     ensure(permissions.can_export_roster(actor, compound))
     if fmt not in rules.FORMATS:
         raise ValueError(f"unknown roster format {fmt!r}")
-    masked = not permissions.can_see_contacts(actor, compound)
-    rows = selectors.roster_rows(compound=compound, masked=masked)
+    sight = Sight(permissions.export_reveal(actor, compound))
+    reveal = sight.reveal
+    masked = not (reveal.phone and reveal.id_number and reveal.care)
+    rows = selectors.roster_rows(compound=compound, sight=sight)
     content = rules.write_table(rows, fmt)
     audit.record(
         actor=actor,
@@ -137,9 +143,14 @@ def roster_export(*, actor, compound: Compound, fmt: str = "xlsx") -> RosterFile
         obj=compound,
         after={
             "format": fmt, "rows": len(rows), "masked": masked,
+            "shown": {"phone": reveal.phone, "id_number": reveal.id_number, "care": reveal.care},
             "sha256": hashlib.sha256(content).hexdigest(),
         },
         place_path=compound.path,
+    )  # fmt: skip
+    people_services.id_numbers_shown(
+        actor=actor, persons=sight.id_numbers_shown, place_path=compound.path,
+        where="roster.export", label=compound.name,
     )  # fmt: skip
     names = {"compound": compound.name, "date": f"{timezone.localdate():%Y%m%d}", "fmt": fmt}
     if masked:

@@ -413,32 +413,17 @@ def street_office_of(compound):
     from gongzhi.places.selectors import ancestors_of
 
     return (
-        Body.objects.filter(
-            kind=BodyKind.STREET_OFFICE,
-            place_path__in=ancestors_of(compound.path),
-            dissolved_on__isnull=True,
-        )
+        Body.objects.current()
+        .filter(kind=BodyKind.STREET_OFFICE, place_path__in=ancestors_of(compound.path))
         .order_by("-place_path", "pk")
         .first()
     )
 
 
 def vote_managers_of(compound):
-    """Accounts holding Cap.MANAGE_VOTES at the compound through a current post (the
-    reverse of core.access for one capability; superusers are not included)."""
-    from gongzhi.bodies.models import Membership
-    from gongzhi.bodies.rules import ROLE_CAPABILITIES
+    """Accounts holding Cap.MANAGE_VOTES at the compound (core.access.holders; superusers
+    are not included)."""
+    from gongzhi.core.access import holders
     from gongzhi.core.capabilities import Cap
-    from gongzhi.people.models import Account
-    from gongzhi.places.selectors import ancestors_of
 
-    roles = Q(pk__in=[])
-    for (kind, post), caps in ROLE_CAPABILITIES.items():
-        if Cap.MANAGE_VOTES in caps:
-            roles |= Q(body__kind=kind, post=post)
-    people = (
-        Membership.objects.active()
-        .filter(roles, scope_path__in=ancestors_of(compound.path))
-        .values("person_id")
-    )
-    return Account.objects.filter(person_id__in=people, is_active=True).order_by("pk")
+    return holders(Cap.MANAGE_VOTES, compound.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from gongzhi.core import api_fields
 from gongzhi.voting import rules
 from gongzhi.voting.models import Assembly, Ballot, Question
 
@@ -99,18 +100,18 @@ class ParticipationOut(serializers.Serializer):
 
 
 class BallotIn(serializers.Serializer):
-    question = serializers.IntegerField()
+    question = api_fields.IntegerField()
     choice = serializers.ChoiceField(
         choices=[c.value for c in (rules.Choice.AGREE, rules.Choice.OPPOSE, rules.Choice.ABSTAIN)],
         required=False,
         help_text="决议事项：agree/oppose/abstain",
     )
     candidates = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=api_fields.IntegerField(),
         required=False,
         help_text="选举：所选候选人 id（最多应选人数）",
     )
-    proxy = serializers.IntegerField(required=False, help_text="代理投票时：委托登记 id")
+    proxy = api_fields.IntegerField(required=False, help_text="代理投票时：委托登记 id")
 
 
 class BallotOut(serializers.Serializer):

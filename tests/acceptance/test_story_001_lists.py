@@ -68,6 +68,8 @@ DEMANDS = (
     ("楼道里有人堆放杂物,存在消防隐患", False),
     ("健身器材坏了,孩子玩的时候危险", True),
 )  # fmt: skip
+# What the secretary writes for the demands not to be shown (no name, no door).
+PRIVATE_TITLES = ("3栋夜间装修噪音", "单元门口下水道堵塞", "楼道堆物消防隐患")
 
 
 def jpeg() -> SimpleUploadedFile:
@@ -178,6 +180,16 @@ def test_story_001_needs_list_67_items_36_solved_claimed_by_partners(
         reverse("lists:compile", args=[work_list.pk]),
         {"compile-demands": [d.pk for d in demands], "compile-mode": "fix_now"},
     )
+    # Three residents did not allow their words to be shown: the list needs a title of
+    # the secretary's own for each, and nothing is listed until it has them.
+    assert response.status_code == 200 and not ListItem.objects.exists()
+    private = [d for d in demands if not d.is_public]
+    titles = dict(zip([d.pk for d in private], PRIVATE_TITLES, strict=True))
+    response = secretary.post(
+        reverse("lists:compile", args=[work_list.pk]),
+        {"compile-demands": [d.pk for d in demands], "compile-mode": "fix_now",
+         **{f"compile-title_{pk}": title for pk, title in titles.items()}},
+    )  # fmt: skip
     assert response.status_code == 302
     assert ListItem.objects.filter(work_list=work_list, demand__isnull=False).count() == 12
 
@@ -336,6 +348,7 @@ def test_story_001_needs_list_67_items_36_solved_claimed_by_partners(
     assert reporter_name not in html
     for text, public in DEMANDS:
         assert (text[:12] in html) is public
+    assert all(title in html for title in PRIVATE_TITLES)
     data = api(cast.owner).get(f"{V1}/lists/{work_list.pk}").json()
     assert {k: data["list"]["figures"][k] for k in ("collected", "solved", "claimed")} == {
         "collected": 67, "solved": 36, "claimed": 22,

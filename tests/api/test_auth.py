@@ -178,9 +178,7 @@ def test_me_shows_own_contacts_unmasked_and_every_grant(cast, api):
     assert body["grants"] == [
         {
             "path": cast.a.path,
-            "capabilities": sorted(
-                ["place.view", "roster.view", "people.contact", "demands.handle"]
-            ),
+            "capabilities": sorted(["place.view", "roster.view", "people.phone", "demands.handle"]),
             "source": "甲物业 · 物业管家",
             "kind": "property_company",
             "post": "clerk",

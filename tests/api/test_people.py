@@ -23,14 +23,29 @@ def card_of(response, name):
     return next(r["person"] for r in response.json()["results"] if r["person"]["name"] == name)
 
 
-def test_clerk_sees_residents_contacts_in_full(cast, api, zhang):
+def test_clerk_sees_residents_phones_but_not_id_numbers_or_care_flags(cast, api, zhang):
+    zhang.is_vulnerable = True
+    zhang.save()
     response = residents(api(cast.clerk), cast.a)
     assert response.status_code == 200
     assert response.json()["count"] == 2
     card = card_of(response, "张三")
-    assert (card["phone"], card["id_number"], card["masked"]) == (
+    assert (card["phone"], card["id_number"], card["is_vulnerable"], card["masked"]) == (
+        "13812345678",
+        "1101**********002X",
+        None,
+        True,
+    )
+
+
+def test_community_worker_sees_residents_in_full(cast, api, zhang):
+    zhang.is_vulnerable = True
+    zhang.save()
+    card = card_of(residents(api(cast.community_worker), cast.a), "张三")
+    assert (card["phone"], card["id_number"], card["is_vulnerable"], card["masked"]) == (
         "13812345678",
         "11010519491231002X",
+        True,
         False,
     )
 
@@ -94,11 +109,12 @@ def test_resident_list_queries_do_not_grow_with_rows(cast, api, django_assert_ma
 # One person
 
 
-def test_clerk_sees_a_resident_of_a_with_contacts(cast, api, zhang):
+def test_clerk_sees_a_resident_of_a_with_phone_only(cast, api, zhang):
     response = api(cast.clerk).get(f"/api/v1/people/{zhang.pk}")
     assert response.status_code == 200
     body = response.json()
     assert body["person"]["phone"] == "13812345678"
+    assert body["person"]["id_number"] == "1101**********002X"
     assert [r["room"]["id"] for r in body["residencies"]] == [cast.room_a.pk]
     assert body["residencies"][0]["room"]["compound_name"] == "甲小区"
     assert body["ownerships"] == []

@@ -239,26 +239,31 @@ def _occupy(room, phone="13912345678", id_number="11010519491231002X"):
     return owner
 
 
-def test_rooms_are_masked_for_building_leader_and_revealed_to_clerk(cast, api):
+def test_rooms_show_each_kind_of_personal_data_only_to_roles_that_need_it(cast, api):
     room = RoomFactory(building=cast.building_a1, name="102")
-    _occupy(room)
+    owner_person = _occupy(room)
+    owner_person.is_vulnerable = True
+    owner_person.save()
     url = f"/api/v1/buildings/{cast.building_a1.pk}/rooms"
 
     def owner_of_102(client):
         rows = {row["name"]: row for row in client.get(url).json()["results"]}
         return rows["102"]["owners"][0]["person"], rows["102"]["households"][0]["head"]
 
-    owner, head = owner_of_102(api(cast.building_leader))
-    assert owner["phone"] == "139****5678"
-    assert owner["id_number"] == "1101**********002X"
-    assert owner["masked"] is True
-    assert head["phone"] == "139****5678"
+    def seen(card):
+        return card["phone"], card["id_number"], card["is_vulnerable"], card["masked"]
 
-    owner, head = owner_of_102(api(cast.clerk))
-    assert owner["phone"] == "13912345678"
-    assert owner["id_number"] == "11010519491231002X"
-    assert owner["masked"] is False
-    assert head["masked"] is False
+    # The building leader and the clerk serve residents: phones; no ID numbers, no care.
+    for role in ("building_leader", "clerk"):
+        owner, head = owner_of_102(api(getattr(cast, role)))
+        assert seen(owner) == ("13912345678", "1101**********002X", None, True), role
+        assert seen(head) == ("13912345678", "1101**********002X", None, True), role
+    # The grid worker cares for the grid: phones and care flags, no ID numbers.
+    owner, _ = owner_of_102(api(cast.grid_worker))
+    assert seen(owner) == ("13912345678", "1101**********002X", True, True)
+    # The community worker keeps the roster: everything.
+    owner, _ = owner_of_102(api(cast.community_worker))
+    assert seen(owner) == ("13912345678", "11010519491231002X", True, False)
 
 
 def test_building_leader_gets_403_for_rooms_of_another_building(cast, api):

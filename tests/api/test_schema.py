@@ -2,7 +2,9 @@
 
 import json
 import re
+from pathlib import Path
 
+import drf_spectacular
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -60,6 +62,35 @@ def test_list_operations_are_paged(schema):
         assert ref.split("/")[-1].startswith("Paginated")
 
 
+def test_inbox_page_has_no_count_and_similar_demands_are_a_list(schema):
+    def ok(path):
+        return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+
+    ref = ok("/api/v1/demands/inbox")["schema"]["$ref"]
+    assert ref == "#/components/schemas/UncountedDemandListPage"
+    page = schema["components"]["schemas"]["UncountedDemandListPage"]
+    assert "count" not in page["properties"] and page["required"] == ["results"]
+    # The counted list of the same serializer keeps its count.
+    counted = ok("/api/v1/demands")["schema"]["$ref"].split("/")[-1]
+    assert "count" in schema["components"]["schemas"][counted]["required"]
+    similar = ok("/api/v1/demands/{id}/similar")["schema"]
+    assert similar["type"] == "array"
+
+
+def test_every_operation_documents_the_errors_the_framework_answers(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            expected = {"401", "403"}
+            if "{" in path:
+                expected.add("404")
+            if method in ("post", "put", "patch"):
+                expected |= {"400", "413"}
+            if operation.get("parameters"):
+                expected.add("400")
+            assert expected <= codes, (method, path, sorted(expected - codes))
+
+
 def test_schema_generation_raises_no_warning(tmp_path):
     # The same check as `manage.py spectacular --validate --fail-on-warn --api-version v1`.
     call_command(
@@ -79,3 +110,49 @@ def test_docs_page_uses_only_local_assets(db):
     for url in assets:
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
+
+
+# Loads a page makes: src/href attributes, CSS url(...) and @import; "//host/..." counts.
+LOADS = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])((?:https?:)?//[^"')\s>]+)""",
+    re.IGNORECASE,
+)
+
+
+def _loads_from_other_hosts(text: str) -> list[str]:
+    return [
+        url for url in LOADS.findall(text) if not url.split("//", 1)[1].startswith("testserver")
+    ]
+
+
+@pytest.mark.parametrize("url", ["/api/docs", "/api/redoc"])
+def test_api_docs_load_nothing_from_other_hosts(db, url):
+    response = APIClient().get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _loads_from_other_hosts(html) == []
+    assert not re.search(r"fonts\.(googleapis|gstatic)\.com|cdn\.|jsdelivr|unpkg", html)
+    stylesheets = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
+    for sheet in stylesheets:
+        assert sheet.startswith("/static/"), sheet
+        css = Path(finders.find(sheet.removeprefix("/static/"))).read_text(encoding="utf-8")
+        assert _loads_from_other_hosts(css) == [], sheet
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert scripts and all(s.startswith("/static/") and finders.find(s[8:]) for s in scripts)
+
+
+def test_loads_scanner_finds_what_drf_spectacular_would_load():
+    # drf-spectacular's own ReDoc page loads Google's fonts: the scan must see that.
+    stock = Path(drf_spectacular.__file__).parent / "templates/drf_spectacular/redoc.html"
+    found = _loads_from_other_hosts(stock.read_text())
+    assert found and all("fonts.g" in url for url in found), found
+    assert _loads_from_other_hosts("a { background: url('//cdn.example/x.png') }") == [
+        "//cdn.example/x.png"
+    ]
+    assert _loads_from_other_hosts('<script src="/static/x.js">') == []
+
+
+def test_swagger_ui_shows_no_online_validator_badge(db):
+    # Swagger UI fetches a badge image from validator.swagger.io unless validatorUrl is null.
+    html = APIClient().get("/api/docs").content.decode()
+    assert '"validatorUrl": null' in html

@@ -55,7 +55,7 @@ def test_community_staff_edit_rosters_and_export_the_audit_log(kind, post):
 def test_street_sees_figures_and_audit_but_no_personal_data(kind, post):
     street = caps(kind, post)
     assert {C.VIEW_FIGURES, C.VIEW_AUDIT, C.EXPORT_AUDIT} <= street
-    assert not street & {C.VIEW_ROSTER, C.VIEW_CONTACT, C.EDIT_ROSTER}
+    assert not street & {C.VIEW_ROSTER, C.VIEW_PHONE, C.VIEW_ID_NUMBER, C.VIEW_CARE, C.EDIT_ROSTER}
 
 
 def test_only_community_staff_edit_rosters():
@@ -64,14 +64,38 @@ def test_only_community_staff_edit_rosters():
     assert ("residents_committee", "grid_worker") not in editors
 
 
-def test_contacts_only_for_roles_that_need_them():
-    with_contacts = {pair for pair, c in rules.ROLE_CAPABILITIES.items() if C.VIEW_CONTACT in c}
-    assert {kind for kind, _ in with_contacts} == {
+def _holders(cap) -> set[tuple[str, str]]:
+    return {pair for pair, c in rules.ROLE_CAPABILITIES.items() if cap in c}
+
+
+def test_phones_for_those_who_serve_residents():
+    phones = _holders(C.VIEW_PHONE)
+    assert {kind for kind, _ in phones} == {
         "residents_committee", "community_party_committee", "compound_party_branch",
-        "property_company",
+        "grid_party_group", "building_party_group", "property_company",
     }  # fmt: skip
-    assert ("compound_party_branch", "member") not in with_contacts
-    assert ("compound_party_branch", "building_leader") not in with_contacts
+    assert ("compound_party_branch", "building_leader") in phones  # where they serve
+    assert ("compound_party_branch", "member") not in phones
+    assert not {kind for kind, _ in phones} & set(OWNERS_BODY_KINDS)  # fellow owners
+
+
+def test_id_numbers_only_for_community_staff_who_keep_roster_and_voter_roll():
+    ids = _holders(C.VIEW_ID_NUMBER)
+    assert {kind for kind, _ in ids} == {"residents_committee", "community_party_committee"}
+    assert ("residents_committee", "grid_worker") not in ids
+    assert ids <= _holders(C.EDIT_ROSTER) & _holders(C.MANAGE_VOTES)
+    assert not ids & _holders(C.HANDLE)  # no property or owners' body post
+
+
+def test_care_flags_only_for_care_staff_not_property_staff():
+    care = _holders(C.VIEW_CARE)
+    assert {kind for kind, _ in care} == {
+        "residents_committee", "community_party_committee", "compound_party_branch",
+    }  # fmt: skip
+    assert ("residents_committee", "grid_worker") in care
+    assert {("compound_party_branch", p) for p in ("secretary", "deputy_secretary")} <= care
+    assert not {pair for pair in care if pair[0] == "property_company"}
+    assert ("compound_party_branch", "building_leader") not in care
 
 
 def test_branch_secretary_reads_but_does_not_export_the_audit_log():

@@ -113,7 +113,9 @@ def test_env_rate(monkeypatch, raw, rate):
     assert env.env_rate("RATE_X", "1/h") == rate
 
 
-@pytest.mark.parametrize("raw", ["10", "10/hour", "0/h", "-1/h", "x/h", "10/0.5h"])
+@pytest.mark.parametrize(
+    "raw", ["10", "10/hour", "0/h", "-1/h", "x/h", "10/0.5h", "²/h", "10/²h", "١٠/h"]
+)
 def test_env_rate_refuses_what_it_cannot_read(monkeypatch, raw):
     monkeypatch.setenv("RATE_X", raw)
     with pytest.raises(ImproperlyConfigured):

@@ -222,3 +222,52 @@ def test_discovery_names_the_spec(client):
     body = client.get(f"{BASE}/discovery.json").json()
     assert body["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert body["endpoints"][0]["url"] == "http://testserver/open311/v2/"
+
+
+# --- bad input: never a 500 (docs/api.md, "Input safety") ---------------------------------
+
+# "²" is a digit to str.isdigit() but not to int(); "٣" (Arabic-Indic three) is one to
+# both; neither is an id. A number past bigint names nothing either.
+NOT_IDS = ["²", "٣", "1²", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_ids_in_other_digits_are_no_ids(client, cast, repair, public, value):
+    public(is_public=True)
+    for path in (f"{BASE}/requests/{value}.json", f"{BASE}/services/{value}.json"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()[0]["code"] == 404
+    for name in ("service_request_id", "service_code"):
+        response = client.get(f"{BASE}/requests.json", {name: value})
+        assert response.status_code == 400, name
+        assert response.json() == [
+            {"code": 400, "description": f"{name} 须为数字,多个用英文逗号分隔。"}
+        ]
+    for path in (f"{BASE}/requests.json", f"{BASE}/services.json"):
+        response = client.get(path, {"jurisdiction_id": value})
+        assert response.status_code == 404, path
+    filed = client.post(f"{BASE}/requests.json", {
+        "api_key": token_of(cast.resident), "service_code": value, "jurisdiction_id": value,
+        "address_string": "1号楼", "description": "电梯坏了"})  # fmt: skip
+    assert filed.status_code == 404
+    assert Demand.objects.count() == 1
+
+
+@pytest.mark.parametrize("query", ["q=%00", "status=%00", "jurisdiction_id=%00", "%00=1"])
+def test_nul_in_the_query_is_an_open311_error(client, cast, query):
+    response = client.get(f"{BASE}/requests.json?{query}")
+    assert response.status_code == 400
+    assert response.json() == [
+        {"code": 400, "description": "请求中含有无效字符(NUL,空字符),请删除后重试。"}
+    ]
+
+
+def test_nul_in_a_filed_field_is_refused_and_nothing_is_written(client, cast, repair):
+    response = client.post(f"{BASE}/requests.json", {
+        "api_key": token_of(cast.resident), "service_code": str(repair.pk),
+        "jurisdiction_id": str(cast.a.pk), "address_string": "1号楼\x00",
+        "description": "电梯坏了"})  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
+    assert not Demand.objects.exists()

@@ -271,6 +271,49 @@ def test_staff_compile_demands_and_meeting_items_then_publish(cast, browse, draf
     assert WorkList.objects.get(pk=draft.pk).state == ListState.PUBLISHED
 
 
+def test_an_item_from_a_private_demand_gets_the_title_staff_write(cast, browse, draft, make_demand):
+    """Items were all "维修 · 2号楼": the compiler now writes a title for a demand the
+    resident did not allow to be shown (its text never reaches the list), and a shown
+    demand's first sentence is offered as its title."""
+    shown = make_demand("3号楼路灯不亮。晚上看不见台阶", is_public=True)
+    hidden = make_demand("我是2号楼301的张三,楼道里堆满杂物", is_public=False)
+    client = browse(cast.secretary)
+    url = reverse("lists:compile", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert f'name="compile-title_{shown.pk}"' in page and 'value="3号楼路灯不亮"' in page
+    assert "(选中时必填)" in page
+    missing = client.post(
+        url, {"compile-demands": [shown.pk, hidden.pk], "compile-mode": "fix_now"}
+    )
+    assert missing.status_code == 200 and not ListItem.objects.exists()
+    assert f"居民未同意公开第{hidden.pk}号诉求,请为清单写一个标题。" in missing.content.decode()
+    done = client.post(url, {
+        "compile-demands": [shown.pk, hidden.pk], "compile-mode": "fix_now",
+        f"compile-title_{shown.pk}": "3号楼路灯不亮", f"compile-title_{hidden.pk}": "2号楼楼道堆物清理",
+    })  # fmt: skip
+    assert done.status_code == 302
+    titles = dict(ListItem.objects.values_list("demand_id", "title"))
+    assert titles == {shown.pk: "3号楼路灯不亮", hidden.pk: "2号楼楼道堆物清理"}
+    hidden_item = ListItem.objects.get(demand=hidden)
+    assert hidden_item.description == "" and "张三" not in hidden_item.title
+
+
+def test_fields_needed_in_some_cases_say_when_not_optional(cast, browse, draft, fix_now):
+    """A meeting's name (for an item from a meeting) and a long-term project's plan and
+    milestones were shown as "(选填)" though the service then asked for them."""
+    client = browse(cast.secretary)
+    page = client.get(reverse("lists:compile", args=[draft.pk])).content.decode()
+    assert '来源说明 <span class="muted small">(来源为会议时必填)</span>' in page
+    assert '推进计划 <span class="muted small">(长期项目必填)</span>' in page
+    assert '节点 <span class="muted small">(长期项目至少一个)</span>' in page
+    from gongzhi.lists.forms import PlanForm
+
+    form = PlanForm({"plan": "", "milestones": ""})
+    assert not form.is_valid()
+    assert form.errors["plan"] == ["长期项目须填写推进计划。"]
+    assert form.errors["milestones"] == ["长期项目至少要有一个节点。"]
+
+
 def test_a_new_list_from_the_compound_page(cast, browse):
     client = browse(cast.grid_worker)
     page = client.get(reverse("lists:compound", args=[cast.a.pk]))

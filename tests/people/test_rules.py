@@ -138,3 +138,68 @@ def test_id_number_with_impossible_birth_date_is_refused():
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
     assert not people_rules.is_id_number(body + check)
+
+
+# -- personal data in JSON (audit events' before/after): masked by key, per kind ---------
+
+ACCOUNT = {"id": 7, "phone": "13812345678", "person_id": 3, "is_active": True}
+PERSON = {
+    "name": "张三", "phone": "13812345678", "id_number": "11010519491231002X",
+    "birth_date": "1949-12-31", "is_vulnerable": True, "note": "",
+}  # fmt: skip
+
+
+def test_nothing_revealed_masks_phone_id_number_birth_date_and_care_flag():
+    masked = rules.mask_personal(PERSON, rules.NOTHING)
+    assert masked == {
+        "name": "张三", "phone": "138****5678", "id_number": "1101**********002X",
+        "birth_date": "***", "is_vulnerable": "***", "note": "",
+    }  # fmt: skip
+    assert PERSON["phone"] == "13812345678"  # the event's own data is untouched
+
+
+def test_each_kind_is_revealed_by_its_own_capability_only():
+    phone_only = rules.mask_personal(PERSON, rules.Reveal(phone=True))
+    assert (phone_only["phone"], phone_only["id_number"]) == ("13812345678", "1101**********002X")
+    assert phone_only["is_vulnerable"] == "***"
+    ids = rules.mask_personal(PERSON, rules.Reveal(id_number=True))
+    assert (ids["phone"], ids["id_number"], ids["birth_date"]) == (
+        "138****5678", "11010519491231002X", "1949-12-31",
+    )  # fmt: skip
+    care = rules.mask_personal(PERSON, rules.Reveal(care=True))
+    assert care["is_vulnerable"] is True and care["phone"] == "138****5678"
+    assert rules.mask_personal(PERSON, rules.EVERYTHING) == PERSON
+
+
+def test_masking_reaches_any_depth_and_lists_under_a_personal_key():
+    data = {
+        "rows": [{"person": {"phone": "13812345678"}}, ACCOUNT],
+        "phone": ["13812345678", "13987654321"],
+        "new_phone": "13700001111",
+        "手机号": "13600002222",
+        "身份证号": "11010519491231002X",
+        "counts": {"persons": 3},
+    }
+    masked = rules.mask_personal(data, rules.NOTHING)
+    assert masked["rows"][0]["person"]["phone"] == "138****5678"
+    assert masked["rows"][1] == {**ACCOUNT, "phone": "138****5678"}
+    assert masked["phone"] == ["138****5678", "139****4321"]
+    assert (masked["new_phone"], masked["手机号"]) == ("137****1111", "136****2222")
+    assert masked["身份证号"] == "1101**********002X"
+    assert masked["counts"] == {"persons": 3}
+
+
+def test_empty_values_stay_empty_and_other_data_passes_through():
+    assert rules.mask_personal({"phone": "", "id_number": None}, rules.NOTHING) == {
+        "phone": "", "id_number": None,
+    }  # fmt: skip
+    assert rules.mask_personal(None, rules.NOTHING) is None
+    assert rules.mask_personal("13812345678", rules.NOTHING) == "13812345678"  # not keyed
+
+
+def test_shows_id_number_only_when_a_full_one_is_left():
+    assert rules.shows_id_number(PERSON, rules.EVERYTHING)
+    assert not rules.shows_id_number(PERSON, rules.Reveal(phone=True, care=True))
+    assert not rules.shows_id_number({**PERSON, "id_number": None}, rules.EVERYTHING)
+    assert rules.shows_id_number({"rows": [{"身份证号": "11010519491231002X"}]}, rules.EVERYTHING)
+    assert not rules.shows_id_number(ACCOUNT, rules.EVERYTHING)

@@ -81,15 +81,22 @@ def test_building_leader_cannot_open_another_building(client, cast):
     assert get(client, cast.building_leader, url).status_code == 404
 
 
-def test_building_leader_sees_masked_phone(client, cast):
+def test_owners_chair_sees_masked_phone(client, cast):
     phone = cast.resident.person.phone
     html = get(
-        client, cast.building_leader, f"/compounds/{cast.a.pk}/buildings/{cast.building_a1.pk}/"
+        client, cast.owners_chair, f"/compounds/{cast.a.pk}/buildings/{cast.building_a1.pk}/"
     ).content.decode()
     assert cast.resident.person.name in html
     assert mask_phone(phone) in html
     assert phone not in html
     assert cast.owner.person.name in html and cast.owner.phone not in html
+
+
+def test_building_leader_sees_phones_of_own_building(client, cast):
+    html = get(
+        client, cast.building_leader, f"/compounds/{cast.a.pk}/buildings/{cast.building_a1.pk}/"
+    ).content.decode()
+    assert cast.resident.person.phone in html and cast.owner.phone in html
 
 
 def test_clerk_sees_full_phone(client, cast):

@@ -423,6 +423,24 @@ def test_export_is_audited(cast):
     (event,) = AuditEvent.objects.filter(action="roster.export")
     assert event.place_path == cast.a.path and event.actor == cast.community_worker
     assert event.after["format"] == "xlsx" and event.after["masked"] is False
+    assert event.after["shown"] == {"phone": True, "id_number": True, "care": True}
+
+
+def test_export_records_whose_full_id_numbers_it_holds(cast):
+    Person.objects.filter(pk=cast.owner.person.pk).update(id_number=files.id_number(3))
+    services.roster_export(actor=cast.community_worker, compound=cast.a, fmt="csv")
+    (export,) = AuditEvent.objects.filter(action="roster.export")
+    (shown,) = AuditEvent.objects.filter(action="person.id_numbers_shown")
+    assert shown.after["persons"] == [cast.owner.person.pk]  # the one with an ID number
+    assert shown.after["where"] == "roster.export"
+    assert shown.place_path == export.place_path == cast.a.path
+
+
+def test_export_without_id_numbers_shown_records_no_disclosure(cast, monkeypatch):
+    Person.objects.filter(pk=cast.owner.person.pk).update(id_number=files.id_number(3))
+    grant_only(monkeypatch, cast.nobody, cast.a.path, Cap.VIEW_PLACE, Cap.EDIT_ROSTER)
+    services.roster_export(actor=cast.nobody, compound=cast.a, fmt="csv")
+    assert not AuditEvent.objects.filter(action="person.id_numbers_shown").exists()
 
 
 # -- export -------------------------------------------------------------------------------
@@ -458,6 +476,26 @@ def test_export_masks_contacts_for_those_who_may_not_see_them(cast, monkeypatch)
     assert "*" in owner[11] and owner[11] != files.id_number(3)
     assert "打码" in out.filename
     assert AuditEvent.objects.get(action="roster.export").after["masked"] is True
+
+
+def test_export_masks_each_kind_by_its_own_capability(cast, monkeypatch):
+    Person.objects.filter(pk=cast.owner.person.pk).update(
+        id_number=files.id_number(3), is_vulnerable=True
+    )
+    user = cast.nobody
+    grant_only(
+        monkeypatch, user, cast.a.path, Cap.VIEW_PLACE, Cap.EDIT_ROSTER, Cap.VIEW_PHONE,
+        Cap.VIEW_ID_NUMBER,
+    )  # fmt: skip
+    out = services.roster_export(actor=user, compound=cast.a, fmt="csv")
+    owner = next(line for line in files.read_back(out.content, "csv") if line[13] == "业主")
+    assert (owner[11], owner[12]) == (files.id_number(3), cast.owner.person.phone)
+    assert owner[16] == ""  # the care column (困难群体) left blank, not "否"
+
+    grant_only(monkeypatch, user, cast.a.path, Cap.VIEW_PLACE, Cap.EDIT_ROSTER, Cap.VIEW_CARE)
+    out = services.roster_export(actor=user, compound=cast.a, fmt="csv")
+    owner = next(line for line in files.read_back(out.content, "csv") if line[13] == "业主")
+    assert owner[16] == "是" and "*" in owner[11] and "*" in owner[12]
 
 
 def test_masked_export_cannot_be_reimported(cast, empty, monkeypatch):

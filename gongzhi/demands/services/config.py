@@ -213,7 +213,7 @@ def routing_rule_create(
         errors["building"] = [_("公共区域规则不能指定楼栋。")]
     if category is not None and category.compound_id not in (None, compound.pk):
         errors["category"] = [_("该类别不适用于本小区。")]
-    if handler_body.dissolved_on is not None or not (
+    if not handler_body.is_current() or not (
         compound.path.startswith(handler_body.place_path)
         or handler_body.place_path.startswith(compound.path)
     ):

@@ -50,7 +50,7 @@ def _check_body(demand: Demand, body: Body) -> None:
     is said before dissolved, so a body elsewhere is refused as a missing one is."""
     if not demand.place_path.startswith(body.place_path) and body.compound_id != demand.compound_id:
         raise DemandError({"handler_body": [BODY_OUT_OF_RANGE]})
-    if body.dissolved_on is not None:
+    if not body.is_current():
         raise DemandError({"handler_body": [_("该组织已撤销。")]})
 
 

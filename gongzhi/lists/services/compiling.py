@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -126,13 +126,17 @@ def item_add(
     return item
 
 
-def _public_text(demand: Demand) -> tuple[str, str, str]:
+def _public_text(demand: Demand, title: str = "") -> tuple[str, str, str]:
     building = demand.building.name if demand.building_id else None
     note = demand.location_note if demand.place_kind == PlaceKind.COMMON else ""
     place = rules.place_label_for(building, note)
     category = demand.category.name if demand.category_id else Kind(demand.kind).label
     title, description = rules.public_text_for_demand(
-        description=demand.description, is_public=demand.is_public, category=category, place=place
+        description=demand.description,
+        is_public=demand.is_public,
+        category=category,
+        place=place,
+        title=title,
     )
     return title[: rules.TITLE_MAX], description, place
 
@@ -146,10 +150,12 @@ def items_add_from_demands(
     mode: str = Mode.FIX_NOW,
     plan: str = "",
     milestones: Iterable = (),
+    titles: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
 ) -> list[ListItem]:
     """列入清单 the selected demands of the list's place, in one go (a constant number of
     queries whatever their number). A long-term batch shares its plan and milestones.
+    ``titles`` (demand id → text) are the titles the compiler wrote for the list.
 
     An item keeps no reporter and names no room (rules.public_text_for_demand).
     """
@@ -215,7 +221,7 @@ def items_add_from_demands(
     items = []
     for offset, pk in enumerate(ids):
         demand = found[pk]
-        title, description, place = _public_text(demand)
+        title, description, place = _public_text(demand, (titles or {}).get(pk, ""))
         filed_on = timezone.localdate(demand.created_at)
         items.append(
             ListItem(

@@ -133,7 +133,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?e\+?\d+$", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]+)?e\+?[0-9]+$", re.IGNORECASE)
 _AREA_UNITS = re.compile(r"(㎡|m2|m²|平方米|平米)$", re.IGNORECASE)
 
 
@@ -179,7 +179,9 @@ def parse_floor(raw: Any) -> tuple[int | None, str | None]:
         return None, None
     number = re.sub(r"(层|楼|f)$", "", unicodedata.normalize("NFKC", text), flags=re.IGNORECASE)
     number = number.replace("负", "-")
-    if not re.fullmatch(r"-?\d+", number) or not (FLOOR_RANGE[0] <= int(number) <= FLOOR_RANGE[1]):
+    if not re.fullmatch(r"-?[0-9]+", number) or not (
+        FLOOR_RANGE[0] <= int(number) <= FLOOR_RANGE[1]
+    ):
         return None, _("%(value)s不是有效的楼层(%(min)s 至 %(max)s 的整数,地下层用负数)。") % {
             "value": quote(text),
             "min": FLOOR_RANGE[0],

@@ -291,7 +291,9 @@ def _looks_like_header(cells: Sequence[Any]) -> bool:
 def natural_key(text: str) -> tuple:
     """A sort key that puts 2号楼 before 10号楼."""
     return tuple(
-        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p
+        (0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p)
+        for p in re.split(r"([0-9]+)", text)
+        if p
     )
 
 
@@ -301,7 +303,7 @@ def yes_no(value: bool | None) -> str:
 
 def _for_csv(value: Any) -> Any:
     """Long digit strings (ID numbers) and leading zeros survive Excel opening the CSV."""
-    if isinstance(value, str) and re.fullmatch(r"\d{12,}X?|0\d+", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{12,}X?|0[0-9]+", value):
         return "\t" + value
     return value
 

@@ -187,11 +187,11 @@ def candidate_nominate(
             actor is None or permissions.is_branch_lead(actor, election.compound),
             _("党组织推荐须由小区党支部书记或副书记提交。"),
         )
-        recommended_by = Body.objects.filter(
-            kind=BodyKind.COMPOUND_PARTY_BRANCH,
-            compound=election.compound,
-            dissolved_on__isnull=True,
-        ).first()
+        recommended_by = (
+            Body.objects.current()
+            .filter(kind=BodyKind.COMPOUND_PARTY_BRANCH, compound=election.compound)
+            .first()
+        )
         if recommended_by is None:
             refuse(_("本小区尚未成立党支部，不能以党组织名义推荐。"))
     # After the permission checks: a nominee of elsewhere out of the actor's reach is
