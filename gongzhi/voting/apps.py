@@ -15,7 +15,7 @@ class VotingConfig(AppConfig):
 
         from gongzhi.core import schedules
         from gongzhi.notifications.kinds import register_kind
-        from gongzhi.voting import manifest
+        from gongzhi.voting import manifest, notify
         from gongzhi.voting.services.reminders import filing_reminder_words
 
         manifest.register()
@@ -24,3 +24,7 @@ class VotingConfig(AppConfig):
             FILING_REMINDER_JOB, "gongzhi.voting.tasks.run_filing_reminders", 24 * 60
         )
         register_kind(FILING_REMINDER_KIND, _("换届选举备案提醒"), words=filing_reminder_words)
+        register_kind(notify.PROXY_PENDING_KIND, _("委托待核验"), words=notify.proxy_pending_words)
+        register_kind(
+            notify.PROXY_REVIEWED_KIND, _("委托核验结果"), words=notify.proxy_reviewed_words
+        )

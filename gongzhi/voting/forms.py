@@ -193,6 +193,13 @@ class ProxyForm(forms.Form):
         ]
 
 
+class ProxyRejectForm(forms.Form):
+    note = TextField(
+        label=_("退回原因"), max_length=200,
+        help_text=_("如：委托书未签名、与名册上的业主不符"),
+    )  # fmt: skip
+
+
 class VerifyForm(forms.Form):
     receipt = TextField(label=_("投票回执码"), max_length=20)
 

@@ -75,6 +75,8 @@ def register() -> None:
             "ballot.cast": _("投票"),
             "ballot.change": _("改票"),
             "ballot.proxy.register": _("登记委托投票"),
+            "ballot.proxy.accept": _("核验通过委托"),
+            "ballot.proxy.reject": _("退回委托"),
             "ballot.paper.enter": _("录入纸质选票"),
             "ballot.paper.confirm": _("复核纸质选票"),
             "ballot.paper.reject": _("退回纸质选票"),

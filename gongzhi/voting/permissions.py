@@ -19,7 +19,15 @@ from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.places.models import Compound
 from gongzhi.places.permissions import can_view_place
-from gongzhi.voting.models import Assembly, Candidate, Election, PaperSheet, Proxy, RollEntry
+from gongzhi.voting.models import (
+    Assembly,
+    Candidate,
+    Election,
+    PaperSheet,
+    Proxy,
+    ProxyStatus,
+    RollEntry,
+)
 
 BRANCH_LEAD_POSTS = frozenset({"secretary", "deputy_secretary"})
 
@@ -41,7 +49,9 @@ def can_view_assembly(user, assembly: Assembly) -> bool:
     person_id = _person_id(user)
     return (
         person_id is not None
-        and Proxy.objects.filter(assembly_id=assembly.pk, holder_id=person_id).exists()
+        and Proxy.objects.filter(assembly_id=assembly.pk, holder_id=person_id)
+        .exclude(status=ProxyStatus.REJECTED)
+        .exists()
     )
 
 
@@ -66,9 +76,20 @@ def can_vote(user, assembly: Assembly) -> bool:
     return roll_entry_of(user, assembly) is not None
 
 
-def can_vote_as_proxy(user, proxy: Proxy) -> bool:
+def holds_proxy(user, proxy: Proxy) -> bool:
+    """The holder named by the proxy (whatever its review): sees it and its file."""
     person_id = _person_id(user)
     return person_id is not None and proxy.holder_id == person_id
+
+
+def can_vote_as_proxy(user, proxy: Proxy) -> bool:
+    """The holder of a proxy staff have accepted: only then does it vote."""
+    return holds_proxy(user, proxy) and proxy.status == ProxyStatus.ACCEPTED
+
+
+def can_review_proxy(user, proxy: Proxy) -> bool:
+    """A vote manager who is not the holder: nobody checks their own authorisation."""
+    return can_manage_assembly(user, proxy.assembly) and not holds_proxy(user, proxy)
 
 
 def can_register_proxy(user, assembly: Assembly, holder_id: int) -> bool:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("assemblies/<int:pk>/vote", ballots.vote, name="vote"),
     path("assemblies/<int:pk>/proxies", ballots.proxies, name="proxies"),
     path("proxies/<int:pk>/authorisation", ballots.proxy_file, name="proxy_file"),
+    path("proxies/<int:pk>/review", ballots.proxy_review, name="proxy_review"),
     path("assemblies/<int:pk>/paper", ballots.paper, name="paper"),
     path("paper-sheets/<int:pk>/confirm", ballots.sheet_confirm, name="sheet_confirm"),
     path("paper-sheets/<int:pk>/reject", ballots.sheet_reject, name="sheet_reject"),

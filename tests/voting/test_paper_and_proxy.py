@@ -114,6 +114,9 @@ def test_proxy_holder_votes_for_the_principal(cast, staff):
         holder=cast.resident.person,
         authorisation=scan(),
     )
+    # Registered by the holder: it votes once another staff member checked the paper
+    # (tests/voting/test_proxy_review.py).
+    services.proxy_review(actor=staff[1], proxy=proxy, accept=True)
     ballot = services.ballot_cast(
         actor=cast.resident, question=assembly.questions.get(), choice="agree", proxy=proxy
     )

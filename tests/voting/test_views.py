@@ -237,6 +237,7 @@ def test_proxy_registered_on_the_page_then_vote_for_the_principal(client, cast, 
     client.force_login(cast.resident)
     client.post(f"/assemblies/{assembly.pk}/proxies", {"room_id": room_id, "authorisation": scan()})
     proxy = assembly.proxies.get()
+    services.proxy_review(actor=staff[1], proxy=proxy, accept=True)  # the paper checked
     question = assembly.questions.get()
     client.post(
         f"/assemblies/{assembly.pk}/vote?proxy={proxy.pk}",

@@ -16,6 +16,7 @@ from gongzhi.voting.models.ballots import (
     Channel,
     PaperSheet,
     Proxy,
+    ProxyStatus,
     SheetStatus,
 )
 from gongzhi.voting.models.elections import (
@@ -37,6 +38,7 @@ __all__ = [
     "Election",
     "PaperSheet",
     "Proxy",
+    "ProxyStatus",
     "Question",
     "RollEntry",
     "SheetStatus",

@@ -35,8 +35,18 @@ class SheetStatus(models.TextChoices):
     REJECTED = "rejected", _("已退回")
 
 
+class ProxyStatus(models.TextChoices):
+    """A proxy votes only once staff have checked the signed authorisation: one a holder
+    uploads themselves waits (PENDING) until a vote manager accepts or rejects it."""
+
+    PENDING = "pending", _("待核验")
+    ACCEPTED = "accepted", _("已核验")
+    REJECTED = "rejected", _("已退回")
+
+
 class Proxy(models.Model):
-    """委托代理: a written authorisation for ``holder`` to vote for one head on the roll."""
+    """委托代理: a written authorisation for ``holder`` to vote for one head on the roll,
+    counted only once accepted (``status``)."""
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="proxies")
     principal = models.ForeignKey(
@@ -50,13 +60,39 @@ class Proxy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    status = models.CharField(
+        _("核验状态"), max_length=16, choices=ProxyStatus.choices, default=ProxyStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核验人"),
+    )
+    reviewed_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    review_note = models.CharField(_("退回原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("委托代理")
         verbose_name_plural = _("委托代理")
         constraints = [
+            # One standing proxy per owner: a rejected one leaves room for a new one.
             models.UniqueConstraint(
-                fields=["assembly", "principal"], name="proxy_one_per_principal"
+                fields=["assembly", "principal"],
+                condition=~Q(status="rejected"),
+                name="proxy_one_per_principal",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="proxy_status_known",
+            ),
+            # Accepted or rejected by someone, at a time; pending by nobody yet.
+            models.CheckConstraint(
+                condition=Q(status="pending", reviewed_at__isnull=True)
+                | (~Q(status="pending") & Q(reviewed_at__isnull=False)),
+                name="proxy_reviewed_when_decided",
             ),
         ]
         indexes = [models.Index(fields=["assembly", "holder"], name="proxy_assembly_holder")]

@@ -13,12 +13,14 @@ from gongzhi.voting.services.assemblies import (
     roll_entry_correct,
 )
 from gongzhi.voting.services.ballots import (
+    PROXY_NOT_ACCEPTED,
     ballot_cast,
     ballots_cast,
     paper_sheet_confirm,
     paper_sheet_enter,
     paper_sheet_reject,
     proxy_register,
+    proxy_review,
 )
 from gongzhi.voting.services.elections import (
     candidate_check,
@@ -32,6 +34,7 @@ from gongzhi.voting.services.reminders import remind_unfiled_elections
 from gongzhi.voting.services.results import assembly_close, assembly_publish_result
 
 __all__ = [
+    "PROXY_NOT_ACCEPTED",
     "DuplicateBallot",
     "assembly_close",
     "assembly_create",
@@ -53,6 +56,7 @@ __all__ = [
     "policy_for",
     "policy_update",
     "proxy_register",
+    "proxy_review",
     "question_add",
     "question_remove",
     "remind_unfiled_elections",

@@ -26,6 +26,7 @@ from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
+from gongzhi.notifications.outbox import later
 from gongzhi.people import permissions as people_permissions
 from gongzhi.people.models import Person
 from gongzhi.voting import ledger, permissions, rules
@@ -37,6 +38,7 @@ from gongzhi.voting.models import (
     Channel,
     PaperSheet,
     Proxy,
+    ProxyStatus,
     Question,
     RollEntry,
     SheetStatus,
@@ -211,8 +213,15 @@ def _change(actor, existing: Ballot, choice: str, candidates: list, now: dt.date
 
 def _voter_entry(actor, assembly: Assembly, proxy: Proxy | None) -> tuple[RollEntry, str]:
     if proxy is not None:
-        if proxy.assembly_id != assembly.pk or not permissions.can_vote_as_proxy(actor, proxy):
+        if proxy.assembly_id != assembly.pk or not permissions.holds_proxy(actor, proxy):
             raise PermissionDenied(_("您不是该委托的受托人。"))
+        # As it stands now, not as the caller read it (a review may just have rejected it);
+        # the row lock makes a review wait for this cast, and this cast for a review.
+        proxy.status = (
+            Proxy.objects.select_for_update().filter(pk=proxy.pk).values_list("status", flat=True)
+        ).get()
+        if not permissions.can_vote_as_proxy(actor, proxy):
+            refuse(PROXY_NOT_ACCEPTED[proxy.status], "proxy")
         return proxy.principal, Channel.PROXY
     entry = permissions.roll_entry_of(actor, assembly)
     if entry is None:
@@ -327,7 +336,8 @@ def proxy_register(
     )
     validate_scan(authorisation, "authorisation", _("授权委托书"))
     Person.objects.select_for_update().filter(pk=holder.pk).first()  # one registration at a time
-    held = Proxy.objects.filter(assembly=assembly, holder=holder).count()
+    standing = Proxy.objects.filter(assembly=assembly).exclude(status=ProxyStatus.REJECTED)
+    held = standing.filter(holder=holder).count()
     if held >= assembly.proxy_limit:
         refuse(
             _(
@@ -336,14 +346,23 @@ def proxy_register(
             % {"limit": assembly.proxy_limit, "holder": holder.name, "held": held},
             "holder",
         )
-    if Proxy.objects.filter(assembly=assembly, principal=principal).exists():
+    if standing.filter(principal=principal).exists():
         refuse(_("%(voter)s已有委托代理人。") % {"voter": principal.voter_label}, "principal")
+    # Staff who register it have the signed paper in hand: checked by them. One the holder
+    # uploads waits for a vote manager (proxy_review) before it may vote.
+    checked = actor is None or (
+        permissions.can_manage_assembly(actor, assembly)
+        and getattr(actor, "person_id", None) != holder.pk
+    )
     proxy = Proxy(
         assembly=assembly,
         principal=principal,
         holder=holder,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         registered_at=now,
+        status=ProxyStatus.ACCEPTED if checked else ProxyStatus.PENDING,
+        reviewed_by=actor if checked and getattr(actor, "is_authenticated", False) else None,
+        reviewed_at=now if checked else None,
     )
     proxy.authorisation.save(authorisation.name.rsplit("/", 1)[-1], authorisation, save=False)
     proxy.save()
@@ -355,11 +374,71 @@ def proxy_register(
             "principal": principal.voter_key,
             "holder": holder.pk,
             "file": proxy.authorisation.name,
+            "status": proxy.status,
         },
         place_path=assembly.compound.path,
         # A holder of elsewhere: the auditors of their places see it too.
         also_at=[p for p in registered if not p.startswith(assembly.compound.path)],
     )
+    if not checked:
+        later("gongzhi.voting.notify.proxy_awaits_review", proxy.pk, name="voting.proxy_review")
+    return proxy
+
+
+PROXY_NOT_ACCEPTED = {
+    ProxyStatus.PENDING: _("委托书尚待工作人员核验，核验通过后才能代为投票。"),
+    ProxyStatus.REJECTED: _("该委托已被退回，不能代为投票。"),
+}
+
+
+@transaction.atomic
+def proxy_review(
+    *,
+    actor,
+    proxy: Proxy,
+    accept: bool,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Proxy:
+    """核验: a vote manager (not the holder) checks a pending proxy's signed authorisation
+    against the roll and accepts it (it may vote from now on) or rejects it with a reason
+    (the owner may then authorise someone, or the same holder again, with a new paper).
+    Only while proxies may be registered; a decided proxy is not decided again."""
+    now = moment(now)
+    ensure(
+        actor is None or permissions.can_review_proxy(actor, proxy),
+        _("委托须由负责表决的其他工作人员核验，受托人不能核验自己的委托。"),
+    )
+    proxy = Proxy.objects.select_for_update().select_related("assembly__compound").get(pk=proxy.pk)
+    assembly = proxy.assembly
+    if proxy.status != ProxyStatus.PENDING:
+        refuse(
+            _("该委托已于 %(at)s %(what)s。")
+            % {"at": fmt_time(proxy.reviewed_at), "what": proxy.get_status_display()}
+        )
+    state = share_lock_state(assembly.pk)
+    if state not in (S.ROLL_PUBLISHED, S.OPEN) or now >= assembly.closes_at:
+        refuse(_("表决已结束，不能再核验委托。"))
+    note = " ".join((note or "").split())
+    if not accept and not note:
+        refuse(_("请写明退回原因，以便业主重新委托。"), "note")
+    if len(note) > Proxy._meta.get_field("review_note").max_length:
+        refuse(_("退回原因不能超过 200 个字。"), "note")
+    before = {"status": proxy.status}
+    proxy.status = ProxyStatus.ACCEPTED if accept else ProxyStatus.REJECTED
+    proxy.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    proxy.reviewed_at = now
+    proxy.review_note = "" if accept else note
+    proxy.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    audit.record(
+        actor=actor,
+        action="ballot.proxy.accept" if accept else "ballot.proxy.reject",
+        obj=proxy,
+        before=before,
+        after={"status": proxy.status, "note": proxy.review_note, "holder": proxy.holder_id},
+        place_path=assembly.compound.path,
+    )
+    later("gongzhi.voting.notify.proxy_reviewed", proxy.pk, name="voting.proxy_reviewed")
     return proxy
 
 

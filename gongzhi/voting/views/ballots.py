@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import refs
 from gongzhi.voting import permissions, selectors, services
-from gongzhi.voting.forms import PaperForm, ProxyForm, RejectForm, VoteForm
+from gongzhi.voting.forms import PaperForm, ProxyForm, ProxyRejectForm, RejectForm, VoteForm
 from gongzhi.voting.models import Ballot, Proxy
 from gongzhi.voting.views._common import call, form_errors
 
@@ -38,8 +38,11 @@ def vote(request, pk: int):
             pk=refs.parse_id(request.GET.get("proxy") or request.POST.get("proxy")),
             assembly=assembly,
         )
-        if not permissions.can_vote_as_proxy(request.user, proxy):
+        if not permissions.holds_proxy(request.user, proxy):
             raise Http404
+        if not permissions.can_vote_as_proxy(request.user, proxy):
+            messages.error(request, services.PROXY_NOT_ACCEPTED[proxy.status])
+            return redirect("voting:proxies", pk=assembly.pk)
         entry = proxy.principal
     else:
         entry = permissions.roll_entry_of(request.user, assembly)
@@ -123,9 +126,9 @@ def proxies(request, pk: int):
             elif call(
                 request, services.proxy_register, assembly=assembly, principal=principal,
                 holder=request.user.person, authorisation=form.cleaned_data["authorisation"],
-                success=_("委托已登记，您可以代为投票。"),
+                success=_("委托已登记。"),
             ):  # fmt: skip
-                return redirect("voting:assembly", pk=assembly.pk)
+                return redirect("voting:proxies", pk=assembly.pk)
         else:
             form_errors(request, form)
     return render(
@@ -139,8 +142,31 @@ def proxies(request, pk: int):
             "proxies": selectors.proxies_of(
                 assembly, holder=None if can_manage else request.user.person
             ),
+            "reject_form": ProxyRejectForm(),
+            "reviewing": assembly.state in ("roll_published", "open"),
         },
     )
+
+
+@login_required
+@require_POST
+def proxy_review(request, pk: int):
+    """Accept a pending proxy after checking its signed authorisation, or reject it."""
+    proxy = get_object_or_404(Proxy.objects.select_related("assembly__compound"), pk=pk)
+    assembly = permissions.get_assembly_for(request.user, proxy.assembly_id)
+    if not permissions.can_review_proxy(request.user, proxy):
+        raise PermissionDenied(_("委托须由负责表决的其他工作人员核验。"))
+    accept = request.POST.get("decision") == "accept"
+    form = ProxyRejectForm(request.POST)
+    if accept or form.is_valid():
+        call(
+            request, services.proxy_review, proxy=proxy, accept=accept,
+            note="" if accept else form.cleaned_data["note"],
+            success=_("委托已核验通过。") if accept else _("委托已退回。"),
+        )  # fmt: skip
+    else:
+        form_errors(request, form)
+    return redirect("voting:proxies", pk=assembly.pk)
 
 
 @login_required
@@ -149,7 +175,7 @@ def proxy_file(request, pk: int):
     permissions.get_assembly_for(request.user, proxy.assembly_id)
     if not (
         permissions.can_manage_assembly(request.user, proxy.assembly)
-        or permissions.can_vote_as_proxy(request.user, proxy)
+        or permissions.holds_proxy(request.user, proxy)
     ):
         raise PermissionDenied
     return FileResponse(
