@@ -18,9 +18,7 @@ install: $(UV)
 	$(UV) sync --frozen --python $(PY)
 
 demo: install
-	DEBUG=true $(PYTHON) manage.py migrate --noinput
-	DEBUG=true $(PYTHON) manage.py load_demo
-	DEBUG=true $(PYTHON) manage.py runserver 127.0.0.1:8000
+	PYTHON=$(PYTHON) sh scripts/demo.sh
 
 # SQLite always; PostgreSQL too when DATABASE_URL is set or a server answers on 127.0.0.1:5432.
 test: install

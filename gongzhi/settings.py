@@ -20,6 +20,11 @@ DEBUG = env_bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY") or "insecure-development-key-do-not-use-in-production"
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+elif env_str("GONGZHI_KEYLESS_COMMAND") and not env_str("SECRET_KEY"):
+    # `manage.py tally FILE` on a fresh checkout (manage.py sets this for such commands
+    # only): an empty key makes Django refuse to sign anything rather than sign weakly.
+    SECRET_KEY = ""
+    ALLOWED_HOSTS = []
 else:
     SECRET_KEY = env_required("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
@@ -104,6 +109,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # does not keep prepared statements (pgbouncer in transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's server and task worker write to one file at once: WAL lets readers go on
+    # while one writes, IMMEDIATE transactions take the write lock when they begin (not
+    # half-way, where SQLite cannot wait and answers "database is locked"), and a writer
+    # waits up to 20 s for another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering (INCLUDE) indexes exist for PostgreSQL; SQLite simply builds them without INCLUDE.

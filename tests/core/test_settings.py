@@ -52,6 +52,21 @@ def test_check_deploy_passes_with_no_warning():
     assert "security.W" not in output
 
 
+def test_a_server_command_without_secret_key_refuses_to_start():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_keyless_recount_leaves_the_key_empty_so_nothing_can_be_signed():
+    env = production_env(GONGZHI_KEYLESS_COMMAND="tally")
+    del env["SECRET_KEY"]
+    script = "import django; django.setup(); from django.core import signing; signing.dumps(1)"
+    result = run(["-c", script], env)
+    assert result.returncode != 0 and "SECRET_KEY setting must not be empty" in result.stderr
+
+
 def test_debug_defaults_to_off():
     script = "from django.conf import settings; print(settings.DEBUG)"
     result = run(["-c", script], production_env())
@@ -86,4 +101,12 @@ def test_postgresql_prepares_statements_unless_told_not_to():
     assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
     off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
     assert "server_side_binding" not in off and "prepare_threshold" not in off
-    assert _database_options() == {}  # SQLite has no such thing
+    sqlite = _database_options()  # SQLite has no such thing
+    assert "server_side_binding" not in sqlite and "prepare_threshold" not in sqlite
+
+
+def test_sqlite_lets_the_server_and_the_task_worker_write_one_file():
+    options = _database_options()
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5

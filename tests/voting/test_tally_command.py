@@ -23,8 +23,10 @@ from django.core.management.base import CommandError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_tally(argument: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
+def run_tally(
+    argument: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = env or {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "gongzhi.settings_test",
         "DATABASE_URL": "postgres://nobody:nothing@127.0.0.1:9/no_database",
@@ -319,3 +321,11 @@ def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
     path.write_bytes('{"matter": "改建"}'.encode("gbk"))
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("tally", str(path), stdout=StringIO())
+
+
+def test_runs_on_a_fresh_checkout_with_no_environment_settings(tmp_path: Path) -> None:
+    """A recount anyone can run: no SECRET_KEY, no DEBUG, no DATABASE_URL, no settings."""
+    bare = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    result = run_tally(str(write(tmp_path, elevator("use_maintenance_fund"))), env=bare)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["passed"] is True
