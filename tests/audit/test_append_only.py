@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
+from gongzhi.audit import sealing
 from gongzhi.audit import services as audit
 from gongzhi.audit.middleware import CorrelationMiddleware
 from gongzhi.audit.models import AppendOnlyError, AuditEvent
@@ -222,3 +223,66 @@ def test_an_actor_with_events_cannot_be_deleted():
     from django.db import models
 
     assert AuditEvent._meta.get_field("actor").remote_field.on_delete is models.PROTECT
+
+
+# --- TRUNCATE, and the places table ----------------------------------------------------
+
+
+@postgresql_only
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_auditeventplace"])
+def test_truncate_is_refused_on_postgresql(event, table):
+    with (
+        pytest.raises(DatabaseError, match=f"{table} is append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check left pending
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_auditeventplace SET path = 'x'", "DELETE FROM audit_auditeventplace"],
+)
+def test_the_places_an_event_touches_cannot_be_rewritten_on_postgresql(cast, statement):
+    recorded = audit.record(
+        actor=None,
+        action="room.update",
+        object_type="places.room",
+        place_path=cast.room_a.path,
+        also_at=[cast.room_b.path],
+    )
+    paths = sorted(recorded.places.values_list("path", flat=True))
+    assert paths
+    with (
+        pytest.raises(DatabaseError, match="audit_auditeventplace is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+    assert sorted(recorded.places.values_list("path", flat=True)) == paths
+
+
+@postgresql_only
+def test_lifting_the_seals_for_a_flush_puts_them_back_in_the_same_transaction(event):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sealing.UNSEAL)
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%%\\_sealed' AND tgenabled = 'D'"
+        )
+        assert cursor.fetchone()[0] >= 4  # audit's and voting's seals are all lifted
+        cursor.execute(sealing.RESEAL)
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE (tgname LIKE '%%\\_sealed'"
+            " OR tgname LIKE '%%\\_append\\_only') AND tgenabled <> 'O'"
+        )
+        assert cursor.fetchone()[0] == 0
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE audit_auditevent CASCADE")

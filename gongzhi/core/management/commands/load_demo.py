@@ -11,7 +11,9 @@ import unicodedata
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
+from gongzhi.audit import sealing
 from gongzhi.core import demo
 from gongzhi.core.demo.context import DEMO_PASSWORD
 
@@ -36,7 +38,8 @@ class Command(BaseCommand):
                     + "。请改用一个新的数据库。"
                 )
             self.stdout.write("清空数据库(只有演示数据)……")
-            call_command("flush", interactive=False, verbosity=0)
+            with sealing.flush_past_seals(connection):  # the demo's own audit log and ballots
+                call_command("flush", interactive=False, verbosity=0)
         try:
             result = demo.load()
         except demo.DemoConflict as exc:
