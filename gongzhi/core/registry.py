@@ -302,6 +302,34 @@ def demo_loaders() -> list[DemoLoader]:
     return sorted(_demo, key=lambda d: (d.order, d.app))
 
 
+# -- what the platform does, on the landing page --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One thing the platform does, told to a visitor on the landing page: only the
+    apps that are installed say what they do, so the page never promises a missing one."""
+
+    app: str
+    title: Any
+    text: Any
+    order: int = 100
+
+
+_features: list[Feature] = []
+
+
+def add_feature(app: str, title, text, *, order: int = 100) -> Feature:
+    entry = Feature(app, title, text, order)
+    if not any(f.app == app and f.title == title for f in _features):
+        _features.append(entry)
+    return entry
+
+
+def features() -> list[Feature]:
+    return sorted(_features, key=lambda f: (f.order, f.app))
+
+
 # -- audit actions ---------------------------------------------------------------------------
 
 _actions: dict[str, tuple[str, Any]] = {}  # action → (app, label)

@@ -25,6 +25,12 @@ def _demo(ctx) -> None:
 
 
 def register() -> None:
+    registry.add_feature(
+        "demands", _("居民点单 · 支部派单 · 楼长接单"),
+        _("有困难、有建议,在手机上说一声;党支部派给楼长或物业,办完由您来评价。"
+          "没人响应,超时自动逐级上报(吹哨报到)。"),
+        order=10,
+    )  # fmt: skip
     registry.add_nav_item(
         "demands", _("诉求"), "demands:index", icon="demand", visible=_has_grants,
         namespace="demands", order=20,

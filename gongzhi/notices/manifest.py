@@ -6,5 +6,10 @@ from gongzhi.core import registry
 
 
 def register() -> None:
+    registry.add_feature(
+        "notices", _("公告栏"),
+        _("小区的通知、表决和选举结果都贴在这里,手机上随时可看。"),
+        order=40,
+    )
     registry.add_compound_link("notices", _("公告栏"), "notices:board", order=10)
     registry.add_audit_actions("notices", {"notice.post": _("发布公告")})

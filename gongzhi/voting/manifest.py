@@ -49,6 +49,12 @@ def _demo(ctx) -> None:
 
 
 def register() -> None:
+    registry.add_feature(
+        "voting", _("业主大会表决与业委会选举"),
+        _("按《民法典》第二百七十八条,按专有面积和业主人数计票;每张选票有回执码,"
+          "选票清单和哈希公开,任何人都可以复核。"),
+        order=30,
+    )  # fmt: skip
     registry.add_compound_link(
         "voting", _("业主大会表决"), "voting:assemblies", needs={Cap.VOTE, Cap.MANAGE_VOTES},
         order=50,

@@ -100,6 +100,11 @@ def test_the_plugin_card_section(client, cast):
     assert "插件小节" not in home_html(client, cast.street_official)
 
 
+def test_the_plugin_tells_visitors_what_it_does_on_the_landing_page(client):
+    html = client.get("/").content.decode()
+    assert "小区花园" in html and "一起种花、浇水。" in html
+
+
 def test_the_plugin_demo_loader_runs_with_the_others(monkeypatch):
     from gongzhi.core.demo import activity
 

@@ -33,6 +33,7 @@ def register() -> None:
     registry.add_card_section("plugin_app", "plugin_app", "plugin_app/_section.html", _section)
     registry.add_audit_actions("plugin_app", {"plugin_app.water": "浇水"})
     registry.add_demo_loader("plugin_app", _demo, order=99)
+    registry.add_feature("plugin_app", "小区花园", "一起种花、浇水。", order=99)
     schedules.register("plugin_app.water", "tests.plugin_app.manifest._figures", 60)
 
     from gongzhi.notifications.kinds import register_kind
