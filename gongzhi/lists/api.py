@@ -183,6 +183,7 @@ def _add_demands(request, work_list, data):
         mode=data["mode"],
         plan=data["plan"],
         milestones=[(m["title"], m["due_on"]) for m in data["milestones"]],
+        titles=data["titles"],
     )
 
 
@@ -194,7 +195,8 @@ LIST_ACTIONS = {
     ),
     "from-demands": _list_action(
         "from-demands", s.ListFromDemandsSerializer, "从诉求列入",
-        "把本地未办结的诉求一次列入清单;事项不带诉求人,未同意公开的诉求只显示类别和位置。",
+        "把本地未办结的诉求一次列入清单;事项不带诉求人。居民未同意公开的诉求不显示原文,须在"
+        " titles 中为它写清单标题。",
         _add_demands, status_code=status.HTTP_201_CREATED,
     ),
     "publish": _list_action(

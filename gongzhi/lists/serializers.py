@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gongzhi.core import api_fields
+from gongzhi.core.inputs import ascii_int
 from gongzhi.core.text import ApiTextField
 from gongzhi.lists.models import ItemClaim, ItemProgress, ListItem, Milestone, WorkList
 from gongzhi.lists.rules import Action
@@ -182,6 +183,21 @@ class ListPlanInSerializer(serializers.Serializer):
 class ListFromDemandsSerializer(ListPlanInSerializer):
     demands = serializers.ListField(child=api_fields.IntegerField(), help_text="诉求编号")
     mode = ApiTextField(default="fix_now", help_text="fix_now 立行立改 / long_term 长期项目")
+    titles = serializers.DictField(
+        child=ApiTextField(max_length=120),
+        required=False,
+        default=dict,
+        help_text="诉求编号 → 清单标题;居民未同意公开的诉求必填,可公开的默认取其第一句",
+    )
+
+    def validate_titles(self, value: dict) -> dict[int, str]:
+        titles = {}
+        for key, text in value.items():
+            pk = ascii_int(key, minimum=1)
+            if pk is None:
+                raise serializers.ValidationError(_("诉求编号无效:%(key)s") % {"key": key[:20]})
+            titles[pk] = text
+        return titles
 
 
 class ListFreeItemSerializer(ListPlanInSerializer):

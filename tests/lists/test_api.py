@@ -104,6 +104,28 @@ def test_bad_input_is_refused_in_chinese(cast, api, draft):
     assert not ListItem.objects.exists()
 
 
+def test_a_demand_kept_private_is_listed_only_under_a_title_the_compiler_wrote(
+    cast, api, draft, make_demand
+):
+    client = api(cast.secretary)
+    private = make_demand("我是101的张三,楼上漏水到我家", is_public=False)
+    url = f"{V1}/lists/{draft.pk}/from-demands"
+    response = client.post(url, {"demands": [private.pk]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["titles"] == [
+        f"以下诉求居民未同意公开,请为它们写清单标题:#{private.pk}。"
+    ]
+    response = client.post(url, {"demands": [private.pk], "titles": {"x": "t"}}, format="json")
+    assert response.status_code == 400 and "诉求编号无效" in response.json()["titles"][0]
+    assert not ListItem.objects.exists()
+    response = client.post(
+        url, {"demands": [private.pk], "titles": {str(private.pk): "楼上漏水"}}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    item = ListItem.objects.get()
+    assert (item.title, item.description) == ("楼上漏水", "")
+
+
 def test_residents_may_not_create_or_publish(cast, api, published):
     draft = services.worklist_create(
         actor=cast.secretary, kind="problems", title="草稿", period="2024", compound=cast.a

@@ -203,14 +203,28 @@ def test_items_from_demands_keep_no_reporter_and_name_no_room(cast, draft, make_
     in_room.place_kind, in_room.room = "room", cast.room_a
     in_room.place_path = cast.room_a.path
     in_room.save()
+    with pytest.raises(ListError, match="居民未同意公开,请为它们写清单标题") as refused:
+        services.items_add_from_demands(
+            actor=cast.secretary, work_list=draft, demands=[shown.pk, hidden.pk, in_room.pk]
+        )
+    assert refused.value.message_dict == {
+        "titles": [f"以下诉求居民未同意公开,请为它们写清单标题:#{hidden.pk}。"]
+    }
+    assert not ListItem.objects.exists()
     items = services.items_add_from_demands(
-        actor=cast.secretary, work_list=draft, demands=[shown.pk, hidden.pk, in_room.pk]
+        actor=cast.secretary,
+        work_list=draft,
+        demands=[shown.pk, hidden.pk, in_room.pk],
+        titles={hidden.pk: "  楼上漏水到住户家   "},
     )
     by_demand = {i.demand_id: i for i in items}
     assert by_demand[shown.pk].title == "2号楼屋顶漏水"
     assert by_demand[shown.pk].description == shown.description
     assert by_demand[shown.pk].place_label == "2号楼"
-    assert (by_demand[hidden.pk].title, by_demand[hidden.pk].description) == ("维修 · 2号楼", "")
+    assert (by_demand[hidden.pk].title, by_demand[hidden.pk].description) == (
+        "楼上漏水到住户家",
+        "",
+    )
     assert by_demand[in_room.pk].place_label == "1号楼"
     assert "101" not in by_demand[in_room.pk].place_label
     for item in items:

@@ -57,10 +57,15 @@ def test_residents_never_see_a_reporter(cast, browse, draft, make_demand):
     reporter = Person.objects.create(name="欧阳明哲", phone="13900009999")
     shown = make_demand("2号楼屋顶漏水", reporter=reporter, is_public=True)
     hidden = make_demand("我家隔壁装修噪音太大", reporter=reporter, is_public=False)
-    services.items_add_from_demands(actor=cast.secretary, work_list=draft, demands=[shown, hidden])
+    services.items_add_from_demands(
+        actor=cast.secretary,
+        work_list=draft,
+        demands=[shown, hidden],
+        titles={hidden.pk: "噪音扰民"},
+    )
     services.worklist_publish(actor=cast.secretary, work_list=draft)
     html = browse(cast.resident).get(reverse("lists:detail", args=[draft.pk])).content.decode()
-    assert "2号楼屋顶漏水" in html and "维修 · 2号楼" in html
+    assert "2号楼屋顶漏水" in html and "噪音扰民" in html
     assert "欧阳明哲" not in html and "13900009999" not in html
     assert "装修噪音" not in html
     for item in ListItem.objects.all():

@@ -155,7 +155,9 @@ def items_add_from_demands(
 ) -> list[ListItem]:
     """列入清单 the selected demands of the list's place, in one go (a constant number of
     queries whatever their number). A long-term batch shares its plan and milestones.
-    ``titles`` (demand id → text) are the titles the compiler wrote for the list.
+    ``titles`` (demand id → text) are the titles the compiler wrote for the list; every
+    demand the resident did not allow to be shown needs one (a shown one lends its first
+    sentence when it has none).
 
     An item keeps no reporter and names no room (rules.public_text_for_demand).
     """
@@ -217,11 +219,26 @@ def items_add_from_demands(
             {"demands": [_("以下诉求已在本清单中:%(ids)s。") % {"ids": _numbers(already)}]}
         )
 
+    titles = {pk: " ".join((text or "").split()) for pk, text in (titles or {}).items()}
+    untitled = [i for i in ids if not found[i].is_public and not titles.get(i)]
+    if untitled:
+        # An item the public sees must say what it is about; a demand the resident kept
+        # private lends no text, so the compiler writes one (else every item would read
+        # "安全隐患 · 6号楼").
+        raise ListError(
+            {
+                "titles": [
+                    _("以下诉求居民未同意公开,请为它们写清单标题:%(ids)s。")
+                    % {"ids": _numbers(untitled)}
+                ]
+            }
+        )
+
     first = next_number(locked)
     items = []
     for offset, pk in enumerate(ids):
         demand = found[pk]
-        title, description, place = _public_text(demand, (titles or {}).get(pk, ""))
+        title, description, place = _public_text(demand, titles.get(pk, ""))
         filed_on = timezone.localdate(demand.created_at)
         items.append(
             ListItem(
