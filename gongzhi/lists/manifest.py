@@ -17,7 +17,8 @@ def _demo(ctx) -> None:
 
 def register() -> None:
     registry.add_feature(
-        "lists", _("需求清单 · 问题清单"),
+        "lists",
+        _("需求清单 · 问题清单"),
         _("居民的需求和小区的问题列成清单公开,党员、单位认领,办到哪一步大家都看得见。"),
         order=20,
     )

@@ -7,7 +7,8 @@ from gongzhi.core import registry
 
 def register() -> None:
     registry.add_feature(
-        "notices", _("公告栏"),
+        "notices",
+        _("公告栏"),
         _("小区的通知、表决和选举结果都贴在这里,手机上随时可看。"),
         order=40,
     )
