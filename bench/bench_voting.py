@@ -207,9 +207,10 @@ def measure_tally_10k(database: str = "default", *, runs: int = 9) -> float:
 # --------------------------------------------------------------------------- ballots
 
 
-def prepare_ballots_bench(voters: int = 1000) -> dict:
+def prepare_ballots_bench(voters: int = 1000, questions: int = 1) -> dict:
     """A compound with ``voters`` owners (each with an API token) and one open assembly
-    with one question, in the default database. Returns tokens and ids."""
+    with ``questions`` questions, in the default database. Returns tokens and ids
+    (``question``: the first; ``questions``: all; ``accounts``: the owners' accounts)."""
     _django()
     import datetime as dt
 
@@ -246,14 +247,22 @@ def prepare_ballots_bench(voters: int = 1000) -> dict:
         actor=None, compound=compound, title="压测会议",
         opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1),
     )  # fmt: skip
-    question = services.question_add(
-        actor=None, assembly=assembly, title="压测议题", matter="other_major"
-    )
+    added = [
+        services.question_add(
+            actor=None,
+            assembly=assembly,
+            title=f"压测议题{n + 1}" if n else "压测议题",
+            matter="other_major",
+        )  # fmt: skip
+        for n in range(questions)
+    ]
+    question = added[0]
     services.assembly_publish_roll(
         actor=None, assembly=assembly, objection_days=1, now=now - dt.timedelta(days=2)
     )
     services.assembly_open(actor=None, assembly=assembly, now=now - dt.timedelta(minutes=5))
-    return {"tokens": [t.key for t in tokens], "assembly": assembly.pk, "question": question.pk}
+    return {"tokens": [t.key for t in tokens], "assembly": assembly.pk, "question": question.pk,
+            "questions": [q.pk for q in added], "accounts": [a.pk for a in accounts]}  # fmt: skip
 
 
 def _session_factory():

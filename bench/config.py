@@ -76,6 +76,7 @@ class Settings:
     worker_class: str
     loadgen: str  # "auto", "wrk" or "python"
     voting: bool
+    pages: bool  # the web pages of issue 9
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -96,4 +97,5 @@ class Settings:
             worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread").strip() or "gthread",
             loadgen=os.environ.get("BENCH_LOADGEN", "auto").strip() or "auto",
             voting=not _bool("BENCH_SKIP_VOTING"),
+            pages=not _bool("BENCH_SKIP_PAGES"),
         )

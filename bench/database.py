@@ -206,6 +206,16 @@ def _accounts_and_tokens(cursor, person_ids: list[int]) -> dict[int, str]:
     return dict(cursor.fetchall())
 
 
+def accounts_of(cursor, person_ids: list[int]) -> dict[int, int]:
+    """person → account id, the accounts made where missing (``_accounts_and_tokens``)."""
+    _accounts_and_tokens(cursor, person_ids)
+    cursor.execute(
+        "SELECT person_id, id FROM people_account WHERE person_id = ANY(%s) AND is_active",
+        [person_ids],
+    )
+    return dict(cursor.fetchall())
+
+
 def prepare_users(url: str, scale: Scale, district: str, seed: int = 1) -> dict:
     """The users of the measurements, with tokens (a setup step, idempotent):
 
@@ -269,6 +279,7 @@ def prepare_users(url: str, scale: Scale, district: str, seed: int = 1) -> dict:
         everyone = cur.fetchall()
         picked = rng.sample(everyone, min(scale.residents, len(everyone)))
         resident_tokens = _accounts_and_tokens(cur, [row[0] for row in picked])
+        resident_accounts = accounts_of(cur, [row[0] for row in picked])
         cur.execute(
             "SELECT id, name, resolve_within_days FROM demands_category"
             " WHERE compound_id IS NULL AND is_active ORDER BY sort_order, id"
@@ -294,7 +305,8 @@ def prepare_users(url: str, scale: Scale, district: str, seed: int = 1) -> dict:
                 body.update(place_kind="building", building=building)
             else:
                 body.update(place_kind="common", location_note="中心花园")
-            residents.append({"token": resident_tokens[person], "body": body})
+            residents.append({"token": resident_tokens[person], "body": body,
+                              "account": resident_accounts[person]})  # fmt: skip
 
         cur.execute(
             "SELECT m.person_id, b.place_path FROM bodies_membership m"

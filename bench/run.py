@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import database  # noqa: E402
+from bench import database, web  # noqa: E402
 from bench.config import RESULTS_DIR, Settings  # noqa: E402
 from bench.loadgen import Invalid, LoadGenerator, Request  # noqa: E402
 from bench.server import Server  # noqa: E402
@@ -47,8 +47,18 @@ TARGETS = {  # issue 3 and issue 4, at district scale
     "dashboard_p95_ms": ("<=", 100.0),
     "submit_rps": (">=", 200.0),
     "tally_10k_ms": ("<=", 100.0),
-}
+    **{key: (">=", bound) for key, bound in web.PAGE_TARGETS.items()},  # issue 9
+    **{f"{key.removesuffix('_vs_floor')}_queries": ("<=", float(web.QUERY_LIMIT))
+       for key in web.PAGE_TARGETS},
+}  # fmt: skip
 BALLOT_VOTERS = 1000
+WEB_ROWS = (
+    ("board_web", "dispatch board, web, secretaries"),
+    ("demand_page", "a demand's page, ≥ 10 events"),
+    ("file_web", "filing by the web form, CSRF"),
+    ("ballot_web", "a ballot by the web form"),
+    ("ballot_api", "a ballot by the API, 32 conn."),
+)
 
 
 def log(message: str = "") -> None:
@@ -291,18 +301,24 @@ def print_table(result: dict) -> None:
         ("tally_10k_ms", "10,000 rooms × 5 questions", result.get("tally_10k_ms"), " ms"),
         ("ballots_rps", "1,000 voters + 200 dups, 32 conn.", result.get("ballots_rps"), " req/s"),
     ]
+    for name, what in WEB_ROWS:  # issue 9: each page's rate, its ratio, its statements
+        rows.append((f"{name}_rps", what, result.get(f"{name}_rps"), " req/s"))
+        rows.append((f"{name}_vs_floor", "", result.get(f"{name}_vs_floor"), ""))
+        if f"{name}_queries" in result:
+            rows.append((f"{name}_queries", "", result.get(f"{name}_queries"), ""))
+    rows.append(("submit_vs_floor", "filing by the API / floor", result.get("submit_vs_floor"), ""))
     targets = result["targets"]
     log("")
-    log(f"{'figure':<18} {'value':>14}  {'target':<10} {'':<6} what")
+    log(f"{'figure':<20} {'value':>14}  {'target':<10} {'':<6} what")
     log("-" * 86)
     for key, what, value, unit in rows:
         t = targets.get(key)
         target = t["target"] if t else ""
         verdict = "" if not t or t["pass"] is None else ("pass" if t["pass"] else "FAIL")
-        log(f"{key:<18} {_fmt(value, unit):>14}  {target:<10} {verdict:<6} {what}")
+        log(f"{key:<20} {_fmt(value, unit):>14}  {target:<10} {verdict:<6} {what}")
     b = targets["ballots_exact"]
     verdict = "—" if b["pass"] is None else ("pass" if b["pass"] else "FAIL")
-    log(f"{'ballots exact':<18} {_fmt(b['value']):>14}  {'=1000':<10} {verdict:<6} {b['target']}")
+    log(f"{'ballots exact':<20} {_fmt(b['value']):>14}  {'=1000':<10} {verdict:<6} {b['target']}")
     for key, why in result.get("missing", {}).items():
         log(f"  {key}: not measured — {why}")
     if result["scale"]["name"] != "district":
@@ -421,6 +437,8 @@ def main() -> int:
                 result["reused_data"] = False
                 for key, seconds in generated_stages.items():
                     stages.seconds[f"  {key}"] = round(seconds, 1)
+        with stages("static files"):  # the pages' CSS and scripts, as production serves them
+            database.manage(env, "collectstatic", "--noinput", "-v", "0")
         district = database.district_path(url, scale.seed)
         result["scale"].update(database.counts(url, district))
 
@@ -535,6 +553,11 @@ def main() -> int:
         else:
             result["inbox_vs_floor"] = None
 
+        if settings.pages:
+            web.measure_pages(
+                result, url=url, district=district, seed=scale.seed, users=users, gen=gen,
+                settings=settings, stages=stages, log=log,
+            )  # fmt: skip
         if settings.voting:
             run_voting(result, url, server.base_url, stages)
         else:
@@ -554,7 +577,7 @@ def main() -> int:
     result.setdefault("machine", {**machine_info(), "load_average_before": load_before})
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     for key in ("floor_rps", "inbox_rps", "inbox_p95_ms", "submit_rps", "dashboard_p95_ms",
-                "inbox_vs_floor", "tally_10k_ms", "ballots_rps"):  # fmt: skip
+                "inbox_vs_floor", "tally_10k_ms", "ballots_rps", *TARGETS):  # fmt: skip
         result.setdefault(key, None)
     for key in ("compounds", "rooms", "demands"):
         result["scale"].setdefault(key, None)
