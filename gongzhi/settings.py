@@ -127,7 +127,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "people.Account"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "gongzhi.people.auth.PasswordBackend",  # Django's ModelBackend, account with its person
     "gongzhi.people.auth.SmsCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -154,6 +154,10 @@ AXES_CLIENT_IP_CALLABLE = "gongzhi.core.ratelimit.client_address"  # the same ad
 # worker process shares them (CACHE_URL=redis://127.0.0.1:6379/0, Django's own RedisCache);
 # memory local to each process by default (the demo, the tests, a single process).
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+# Sessions read from the cache and written through to the database: a page costs no
+# session query once the session is in the cache (Redis in production, docs/deploy.md),
+# and nobody is logged out when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1). The
 # client address of a rate limit is the one the outermost of them saw; 0: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies.models import Body
 from gongzhi.core.text import TextField
+from gongzhi.core.widgets import FastSelect
 from gongzhi.demands import rules
 from gongzhi.demands.models import DESCRIPTION_MAX, STAFF_CHANNELS, Channel, PlaceKind, Urgency
 from gongzhi.people.models import Person
@@ -333,19 +334,30 @@ class BoardFilterForm(forms.Form):
     """The board's filters, from the query string (so a filtered board is a link)."""
 
     state = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *rules.State.choices]
+        label=_("状态"),
+        required=False,
+        widget=FastSelect,
+        choices=[("", _("全部状态")), *rules.State.choices],
     )
-    category = forms.TypedChoiceField(label=_("类别"), required=False, coerce=int, empty_value=None)
-    building = forms.TypedChoiceField(label=_("楼栋"), required=False, coerce=int, empty_value=None)
-    compound = forms.TypedChoiceField(label=_("小区"), required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(
+        label=_("类别"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
+    building = forms.TypedChoiceField(
+        label=_("楼栋"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
+    compound = forms.TypedChoiceField(
+        label=_("小区"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     overdue = forms.ChoiceField(
         label=_("时限"),
         required=False,
+        widget=FastSelect,
         choices=[("", _("不限")), ("1", _("只看已超时")), ("0", _("未超时"))],
     )
     kind = forms.ChoiceField(
         label=_("类型"),
         required=False,
+        widget=FastSelect,
         choices=[("", _("诉求和微心愿")), ("demand", _("诉求")), ("micro_wish", _("微心愿"))],
     )
 

@@ -300,6 +300,13 @@ def _inbox_item(user, demand, now, *, done: str = "", errors=None, action: str =
     }
 
 
+def _row_urls(name: str, *args):
+    """``pk → URL`` of ``name`` for a page of rows: reversed once, not once per row."""
+    marker = 987654321
+    pattern = reverse(name, args=[marker, *args])
+    return lambda pk: pattern.replace(str(marker), str(pk), 1)
+
+
 def _board_context(request: HttpRequest, query: QueryDict) -> dict:
     user = request.user
     now = timezone.now()
@@ -315,15 +322,18 @@ def _board_context(request: HttpRequest, query: QueryDict) -> dict:
     filters = form.filters()
     qs = selectors.dispatch_board(user, now=now, **filters)
     page = Paginator(qs, BOARD_PAGE_SIZE).get_page(query.get("page"))
-    rows = list(page.object_list)
+    rows = selectors.named_rows(page.object_list, compounds)
     dispatch = web_selectors.dispatch_choices(rows)
     clean_query = {k: v for k, v in query.items() if k != "page" and v}
+    url, dispatch_url = _row_urls("demands:detail"), _row_urls("demands:act", "dispatch")
     return {
         "form": form,
         "page": page,
         "rows": [
             {
                 "demand": d,
+                "url": url(d.pk),
+                "dispatch_url": dispatch_url(d.pk),
                 "overdue": d.is_overdue(now),
                 "dispatch": dispatch.get(d.pk),
                 # 四步走's last step (总结): who may write it, or why it waits here.

@@ -18,6 +18,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from gongzhi.bodies import rules as body_rules
@@ -271,7 +273,12 @@ def _handling_members(bodies: Sequence[Body]) -> list[Membership]:
     return [m for m in rows if Cap.HANDLE in body_rules.capabilities_of(kinds[m.body_id], m.post)]
 
 
-def _options_for(place_path: str, compound_id: int, bodies, members) -> list[HandlerOption]:
+def _options_for(
+    place_path: str, compound_id: int, bodies, members, memo: dict | None = None
+) -> list[HandlerOption]:
+    """The options of one demand. ``memo`` (one per page) keeps each option made once:
+    the demands of a page share their bodies and members."""
+    memo = {} if memo is None else memo
     options: list[HandlerOption] = []
     by_body: dict[int, list[Membership]] = defaultdict(list)
     for m in members:
@@ -280,12 +287,18 @@ def _options_for(place_path: str, compound_id: int, bodies, members) -> list[Han
     for body in bodies:
         if not (body.compound_id == compound_id or place_path.startswith(body.place_path)):
             continue
-        options.append(HandlerOption(handler_value(body.pk, None), body.name, body))
+        option = memo.get(body.pk)
+        if option is None:
+            option = memo[body.pk] = HandlerOption(handler_value(body.pk, None), body.name, body)
+        options.append(option)
         for m in by_body.get(body.pk, ()):
-            label = f"{body.name} · {m.person.name}({m.get_post_display()})"
-            options.append(
-                HandlerOption(handler_value(body.pk, m.person_id), label, body, m.person)
-            )
+            option = memo.get((body.pk, m.pk))
+            if option is None:
+                label = f"{body.name} · {m.person.name}({m.get_post_display()})"
+                option = memo[(body.pk, m.pk)] = HandlerOption(
+                    handler_value(body.pk, m.person_id), label, body, m.person
+                )
+            options.append(option)
     return options
 
 
@@ -295,7 +308,8 @@ def handler_options(demands: Sequence[Demand]) -> dict[int, list[HandlerOption]]
     compounds = {d.compound_id: d.compound for d in demands}
     bodies = _candidate_bodies(list(compounds.values()))
     members = _handling_members(bodies)
-    return {d.pk: _options_for(d.place_path, d.compound_id, bodies, members) for d in demands}
+    memo: dict = {}
+    return {d.pk: _options_for(d.place_path, d.compound_id, bodies, members, memo) for d in demands}
 
 
 def compound_handler_options(compound: Compound) -> list[HandlerOption]:
@@ -354,6 +368,24 @@ class Dispatch:
     options: list[HandlerOption]
     suggested: str = ""  # the option value the compound's routing rules suggest
     suggested_label: str = ""
+    options_html: str = ""  # the <option>s, rendered once for every row that has them
+
+
+def _options_html(options: Sequence[HandlerOption], suggested: str) -> str:
+    """The ``<option>`` elements of a dispatch select (escaped), the suggested one chosen."""
+    head = (
+        mark_safe("") if suggested else format_html('<option value="">{}</option>', _("请选择承办"))
+    )
+    mark = _("(推荐)")
+    return head + format_html_join(
+        "",
+        "<option value=\"{}\"{}>{}{}</option>",
+        (
+            (o.value, " selected" if o.value == suggested else "", o.label,
+             mark if o.value == suggested else "")
+            for o in options
+        ),
+    )  # fmt: skip
 
 
 def dispatch_choices(demands: Sequence[Demand]) -> dict[int, Dispatch]:
@@ -362,6 +394,7 @@ def dispatch_choices(demands: Sequence[Demand]) -> dict[int, Dispatch]:
     options = handler_options(dispatchable)
     suggested = suggested_handlers(dispatchable)
     out: dict[int, Dispatch] = {}
+    rendered: dict[tuple, str] = {}
     for d in dispatchable:
         opts = list(options.get(d.pk, []))
         rule = suggested.get(d.pk)
@@ -374,6 +407,11 @@ def dispatch_choices(demands: Sequence[Demand]) -> dict[int, Dispatch]:
             if not any(o.value == value for o in opts):
                 opts.insert(0, HandlerOption(value, label, rule.handler_body, rule.handler_person))
             choice.suggested, choice.suggested_label = value, label
+        key = (tuple(o.value for o in opts), choice.suggested)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = _options_html(opts, choice.suggested)
+        choice.options_html = html
         out[d.pk] = choice
     return out
 

@@ -3,13 +3,29 @@ failures), and the API's token authentication."""
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from gongzhi.core import sql
 from gongzhi.people.models import Account, Person
+
+
+def _account_with_person(user_id):
+    try:
+        return Account._default_manager.select_related("person").get(pk=user_id)
+    except (Account.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password login; the signed-in account is read with its person in one
+    query (every page names the person in its header and every write in the audit log)."""
+
+    def get_user(self, user_id):
+        account = _account_with_person(user_id)
+        return account if account is not None and self.user_can_authenticate(account) else None
 
 
 class SmsCodeBackend(BaseBackend):
@@ -27,10 +43,8 @@ class SmsCodeBackend(BaseBackend):
         return account if account.is_active else None
 
     def get_user(self, user_id):
-        try:
-            return Account.objects.get(pk=user_id)
-        except Account.DoesNotExist:
-            return None
+        account = _account_with_person(user_id)
+        return account if account is not None and account.is_active else None
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

@@ -269,8 +269,10 @@ class Demand(models.Model):
                 name="demand_inbox_person",
                 condition=Q(state__in=sorted(rules.HANDLER_INBOX)),
             ),
-            # Dispatch board of a compound, by state, newest first.
+            # Dispatch board of a compound, by state, newest first; and all its states, newest
+            # first (the board's first page: no sort of every demand of the compound).
             models.Index(fields=["compound", "state", "-created_at", "-id"], name="demand_board"),
+            models.Index(fields=["compound", "-created_at", "-id"], name="demand_board_all"),
             # Figures over a street / community in a period: covering (index-only on PG).
             models.Index(
                 fields=["street", "created_at"],
