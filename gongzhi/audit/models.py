@@ -55,8 +55,8 @@ class AppendOnlyModel(models.Model):
 class AuditEvent(AppendOnlyModel):
     """审计事件: who did what to which object, when, with the data before and after.
 
-    Never changed or deleted: the model refuses it here, and on PostgreSQL a trigger
-    (migration 0002) refuses UPDATE and DELETE on the table itself.
+    Never changed or deleted: the model refuses it here, and on PostgreSQL triggers refuse
+    UPDATE and DELETE on the table itself (migration 0003) and TRUNCATE (migration 0006).
     """
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -101,7 +101,8 @@ class AuditEventPlace(AppendOnlyModel):
     A change made at one place can reach another: appointing a person who lives in
     compound C to a body of compound A, or a roster import into A that links a person
     registered in C. The event's ``place_path`` is where it was made; each row here names
-    another place it touched. Append-only like the event itself.
+    another place it touched. Append-only like the event itself (on PostgreSQL, triggers
+    of migration 0006 refuse UPDATE, DELETE and TRUNCATE).
     """
 
     event = models.ForeignKey(

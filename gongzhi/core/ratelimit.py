@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.exceptions import Throttled
 
@@ -57,12 +57,29 @@ class Limit:
     message: str
 
 
+def _days(n: int) -> str:
+    return ngettext("%(n)d 天", "%(n)d 天", n) % {"n": n}
+
+
+def _hours(n: int) -> str:
+    return ngettext("%(n)d 小时", "%(n)d 小时", n) % {"n": n}
+
+
+def _minutes(n: int) -> str:
+    return ngettext("%(n)d 分钟", "%(n)d 分钟", n) % {"n": n}
+
+
+def _seconds(n: int) -> str:
+    return ngettext("%(n)d 秒", "%(n)d 秒", n) % {"n": n}
+
+
 def duration(seconds: int) -> str:
-    """A wait or a period as people say it: 45 秒, 12 分钟, 2 小时, 1 天 (rounded up)."""
-    for unit, word in ((86_400, _("%(n)d 天")), (3_600, _("%(n)d 小时")), (60, _("%(n)d 分钟"))):
+    """A wait or a period as people say it: 45 秒, 12 分钟, 2 小时, 1 天 (rounded up); in
+    English "1 minute", "2 minutes" (ngettext: each unit with the count it is said with)."""
+    for unit, word in ((86_400, _days), (3_600, _hours), (60, _minutes)):
         if seconds >= unit:
-            return word % {"n": -(-seconds // unit)}
-    return _("%(n)d 秒") % {"n": max(1, seconds)}
+            return word(-(-seconds // unit))
+    return _seconds(max(1, seconds))
 
 
 def _redis_client(cache: RedisCache):

@@ -81,13 +81,11 @@ def send(
 
 
 def demand_url(demand_pk: int) -> str:
-    """The demand's page (the UI names it ``demands:detail``), or the conventional path."""
-    from django.urls import NoReverseMatch, reverse
+    """The demand's page, ``demands:detail``. A name that does not resolve raises
+    ``NoReverseMatch``: no notification goes out with a link to a page that is not there."""
+    from django.urls import reverse
 
-    try:
-        return reverse("demands:detail", args=[demand_pk])
-    except NoReverseMatch:
-        return f"/demands/{demand_pk}/"
+    return reverse("demands:detail", args=[demand_pk])
 
 
 def recipients_for(demand, audiences: Iterable[str], *, exclude_account_id=None) -> list:

@@ -8,6 +8,7 @@ import socket
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
+from django.utils import translation
 
 from gongzhi import env
 from gongzhi.core import ratelimit
@@ -80,6 +81,16 @@ def test_a_cache_that_is_down_lets_the_action_through(monkeypatch, caplog):
 )  # fmt: skip
 def test_duration_is_worded_rounded_up(seconds, words):
     assert ratelimit.duration(seconds) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"),
+     (3600, "1 hour"), (7200, "2 hours"), (86_400, "1 day"), (86_401, "2 days")],
+)  # fmt: skip
+def test_english_says_one_minute_and_two_minutes(seconds, words):
+    with translation.override("en"):
+        assert ratelimit.duration(seconds) == words
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from gongzhi.roster import rules
@@ -167,6 +168,14 @@ def test_errors_stop_at_the_limit_with_a_line_counting_the_rest():
     assert total == rules.MAX_ERRORS + 1
     assert len(shown) == rules.MAX_ERRORS + 1
     assert "另有 1 处错误未列出" in shown[-1].message
+
+
+@pytest.mark.parametrize(("more", "words"), [(1, "1 more error is"), (2, "2 more errors are")])
+def test_english_counts_the_errors_not_listed_in_the_singular_and_the_plural(more, words):
+    errors = [rules.RowError(i + 2, rules.PHONE, "x") for i in range(rules.MAX_ERRORS + more)]
+    with translation.override("en"):
+        shown, _total = rules.reported(errors)
+    assert shown[-1].message.startswith(f"{words} not listed")
 
 
 def test_errors_at_the_limit_have_no_extra_line():

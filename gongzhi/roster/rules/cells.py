@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongzhi.core import text as core_text
 from gongzhi.people import rules as people_rules
@@ -79,12 +80,17 @@ def reported(errors: list[RowError]) -> tuple[list[RowError], int]:
     total = max(getattr(errors, "total", 0), len(errors))
     shown = list(errors[:MAX_ERRORS])
     if total > len(shown):
+        more = total - len(shown)
         shown.append(
             RowError(
                 None,
                 "",
-                _("另有 %(count)d 处错误未列出;请先改正以上错误,再重新导入查看其余错误。")
-                % {"count": total - len(shown)},
+                ngettext(
+                    "另有 %(count)d 处错误未列出;请先改正以上错误,再重新导入查看其余错误。",
+                    "另有 %(count)d 处错误未列出;请先改正以上错误,再重新导入查看其余错误。",
+                    more,
+                )
+                % {"count": more},
             )
         )
     return shown, total
