@@ -16,10 +16,10 @@ from gongzhi.bodies import services
 from gongzhi.bodies.forms import AppointForm, DissolveForm, EndMembershipForm
 from gongzhi.bodies.models import Body, Membership, Post
 from gongzhi.bodies.permissions import can_dissolve, can_manage_members, get_body_for
-from gongzhi.bodies.selectors import body_with_members
+from gongzhi.bodies.selectors import body_with_members, central_links
 from gongzhi.core.access import ensure
-from gongzhi.core.selectors import central_links, place_names
 from gongzhi.people.permissions import can_view_roster
+from gongzhi.places.selectors import place_names
 
 
 def _render(

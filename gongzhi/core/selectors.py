@@ -1,5 +1,7 @@
-"""Reads that assemble pages across apps: the home page per role, figures for many
-compounds at once, names of place paths, and the lookups of the bodies pages.
+"""Reads that assemble the home page: one card per role a user holds, with each app's
+links, figures and sections (core.registry). The reads it builds on belong to the apps
+whose data they read: names of place paths, compound figures and the places pages in
+``places.selectors``, the bodies pages' lookups in ``bodies.selectors``.
 
 Each function runs a fixed number of queries however many compounds, grants or members
 there are; views call them and render.
@@ -7,43 +9,29 @@ there are; views call them and render.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# person_in_scope, scope_choices, scope_node moved to bodies.selectors and places.selectors
+# (issue 9); they stay importable from here only for gongzhi/bodies/forms.py, which another
+# change is editing: drop them here once it imports them from their apps.
+from gongzhi.bodies.selectors import person_in_scope  # noqa: F401
 from gongzhi.core import access, registry
 from gongzhi.core.capabilities import Cap
-from gongzhi.core.inputs import ascii_int
 from gongzhi.core.registry import Link
 from gongzhi.places import rules as place_rules
-from gongzhi.places.models import (
-    Building,
-    Community,
-    Compound,
-    District,
-    Entrance,
-    Grid,
-    Room,
-    Street,
-)  # fmt: skip
+from gongzhi.places.models import Compound
+from gongzhi.places.rules import level_of
+from gongzhi.places.selectors import (  # noqa: F401 (scope_choices, scope_node: see above)
+    figures_for,
+    figures_total,
+    place_names,
+    scope_choices,
+    scope_node,
+)
 
-LEVEL_MODELS = {
-    "district": District,
-    "street": Street,
-    "community": Community,
-    "compound": Compound,
-    "grid": Grid,
-    "building": Building,
-    "entrance": Entrance,
-    "room": Room,
-}
 LEVEL_RANK = {level: i for i, (level, _prefix) in enumerate(place_rules.LEVELS)}
 COMPOUND_RANK = LEVEL_RANK["compound"]
 
@@ -54,130 +42,6 @@ KIND_LABELS = {
     "owner": gettext_lazy("业主"),
     "dual_registered": gettext_lazy("双报到在职党员"),
 }
-
-
-# ---------------------------------------------------------------------------
-# Small helpers
-
-
-def natural_key(name: str) -> tuple:
-    """Sort key that reads numbers as numbers: 2号楼 before 10号楼, 2单元 before 10单元."""
-    return tuple(
-        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
-        for part in re.split(r"([0-9]+)", name or "")
-        if part
-    )
-
-
-def level_of(path: str) -> str:
-    """The level of the node a path names (its last segment): ``"d1/s2/"`` → ``"street"``."""
-    parts = place_rules.parse_path(path)
-    return parts[-1][0] if parts else ""
-
-
-def place_names(paths: Iterable[str]) -> dict[str, str]:
-    """``{path: name}`` for the nodes the paths name, in one query per level present."""
-    wanted: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for path in set(paths):
-        try:
-            parts = place_rules.parse_path(path)
-        except ValueError:
-            continue
-        if parts:
-            level, pk = parts[-1]
-            wanted[level][pk].append(path)
-    names: dict[str, str] = {}
-    for level, by_pk in wanted.items():
-        model = LEVEL_MODELS[level]
-        for pk, name in model.objects.filter(pk__in=by_pk).values_list("pk", "name"):
-            for path in by_pk[pk]:
-                names[path] = name
-    return names
-
-
-# Links to named URLs: core.registry.Link (an unknown URL name raises).
-
-
-# ---------------------------------------------------------------------------
-# Figures for many compounds at once
-
-
-def figures_for(compound_ids: Iterable[int]) -> dict[int, dict]:
-    """Roster figures per compound, five grouped queries for any number of compounds.
-
-    The same figures as ``places.selectors.compound_figures`` gives for one compound.
-    """
-    from gongzhi.people.models import Household, Ownership, Residency
-
-    ids = list(set(compound_ids))
-    if not ids:
-        return {}
-    out: dict[int, dict] = {
-        pk: {
-            "buildings": 0,
-            "rooms": 0,
-            "exclusive_area": Decimal("0.00"),
-            "households": 0,
-            "residents": 0,
-            "owners": 0,
-        }
-        for pk in ids
-    }
-
-    def put(rows, key):
-        for pk, value in rows:
-            out[pk][key] = value
-
-    put(
-        Building.objects.filter(compound_id__in=ids)
-        .values("compound_id")
-        .annotate(n=Count("id"))
-        .values_list("compound_id", "n"),
-        "buildings",
-    )
-    for pk, rooms, area in (
-        Room.objects.filter(compound_id__in=ids)
-        .values("compound_id")
-        .annotate(n=Count("id"), area=Coalesce(Sum("exclusive_area"), Decimal("0.00")))
-        .values_list("compound_id", "n", "area")
-    ):
-        out[pk]["rooms"] = rooms
-        out[pk]["exclusive_area"] = area
-    put(
-        Household.objects.filter(room__compound_id__in=ids, moved_out__isnull=True)
-        .values("room__compound_id")
-        .annotate(n=Count("id"))
-        .values_list("room__compound_id", "n"),
-        "households",
-    )
-    put(
-        Residency.objects.filter(
-            household__room__compound_id__in=ids,
-            household__moved_out__isnull=True,
-            until__isnull=True,
-        )
-        .values("household__room__compound_id")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("household__room__compound_id", "n"),
-        "residents",
-    )
-    put(
-        Ownership.objects.filter(room__compound_id__in=ids, until__isnull=True)
-        .values("room__compound_id")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("room__compound_id", "n"),
-        "owners",
-    )
-    return out
-
-
-def figures_total(rows: Iterable[dict]) -> dict:
-    total: dict = defaultdict(int)
-    total["exclusive_area"] = Decimal("0.00")
-    for row in rows:
-        for key, value in row.items():
-            total[key] += value
-    return dict(total)
 
 
 # ---------------------------------------------------------------------------
@@ -384,132 +248,3 @@ def _card_for(grant, compounds, names, memberships, own_places) -> RoleCard:
             o for o in own_places["ownerships"] if o.room.compound.path.startswith(grant.path)
         ]
     return card
-
-
-# ---------------------------------------------------------------------------
-# Bodies pages
-
-
-def person_in_scope(term: str, path: str) -> list:
-    """Persons whose phone or ID number is ``term`` and who live, own or serve inside ``path``."""
-    from gongzhi.people.models import Person
-    from gongzhi.people.rules import normalise_mobile
-
-    term = (term or "").strip()
-    if not term or not path:
-        return []
-    phone = normalise_mobile(term)
-    inside = (
-        Q(
-            residencies__household__room__path__startswith=path,
-            residencies__until__isnull=True,
-        )
-        | Q(ownerships__room__path__startswith=path, ownerships__until__isnull=True)
-        | Q(memberships__scope_path__startswith=path)
-    )
-    return list(
-        Person.objects.filter(Q(phone=phone) | Q(id_number=term.upper()))
-        .filter(inside)
-        .distinct()
-        .order_by("pk")[:5]
-    )
-
-
-def scope_choices(path: str) -> list[tuple[str, str]]:
-    """Grids and buildings inside a body's place a membership may be narrowed to."""
-    if level_of(path) != "compound":
-        return []
-    grids = Grid.objects.filter(path__startswith=path).order_by("name").values_list("pk", "name")
-    buildings = (
-        Building.objects.filter(path__startswith=path).order_by("name").values_list("pk", "name")
-    )
-    return [(f"g{pk}", name) for pk, name in grids] + [(f"b{pk}", name) for pk, name in buildings]
-
-
-def scope_node(value: str, path: str):
-    """The grid or building a ``scope_choices`` value names, if it lies inside ``path``."""
-    model = {"g": Grid, "b": Building}.get(value[:1])
-    pk = ascii_int(value[1:], minimum=1)
-    if model is None or pk is None:
-        return None
-    return model.objects.filter(pk=pk, path__startswith=path).first()
-
-
-def central_links(memberships: Iterable) -> dict[int, list]:
-    """Households linked to the given central-household memberships, by membership id."""
-    from gongzhi.bodies.models import CentralHouseholdLink, Post
-
-    ids = [m.pk for m in memberships if m.post == Post.CENTRAL_HOUSEHOLD]
-    out: dict[int, list] = defaultdict(list)
-    if not ids:
-        return out
-    links = (
-        CentralHouseholdLink.objects.filter(membership_id__in=ids)
-        .select_related("household__room__building", "household__head")
-        .order_by("household__room__building__name", "household__room__name")
-    )
-    for link in links:
-        out[link.membership_id].append(link)
-    return out
-
-
-# ---------------------------------------------------------------------------
-# Places pages
-
-
-def compound_search(user, *, search: str = ""):
-    """The compounds ``user`` may see whose name contains ``search``."""
-    from gongzhi.places.selectors import compound_list_for
-
-    qs = compound_list_for(user)
-    return qs.filter(name__contains=search) if search else qs
-
-
-@dataclass
-class RoomRow:
-    room: Room
-    owners: list = field(default_factory=list)  # PersonCard, with "share" and "voter"
-    households: list = field(default_factory=list)  # dicts: head (PersonCard), is_renting
-
-
-def building_rows(building: Building, *, roster: bool, sight) -> list[RoomRow]:
-    """The rooms of a building; with ``roster``, their owners and households too, seen
-    through ``sight`` (people.selectors.Sight: personal data masked unless the reader may
-    see it; it collects whose ID numbers were shown). Two queries without the roster, four
-    with it. The page shows a household head's phone but not their ID number."""
-    from dataclasses import replace
-
-    from gongzhi.people.selectors import person_card
-    from gongzhi.places.selectors import rooms_of
-
-    if not roster:
-        rooms = (
-            Room.objects.filter(building=building)
-            .select_related("entrance")
-            .order_by("entrance__name", "floor", "name")
-        )
-        return [RoomRow(room=room) for room in rooms]
-    head_reveal = replace(sight.reveal, id_number=False)
-    rows = []
-    for room in rooms_of(building):
-        rows.append(
-            RoomRow(
-                room=room,
-                owners=[
-                    {
-                        "person": sight.card(o.person),
-                        "share": o.share,
-                        "voter": o.is_designated_voter,
-                    }
-                    for o in room.current_ownerships
-                ],
-                households=[
-                    {
-                        "head": person_card(h.head, reveal=head_reveal) if h.head_id else None,
-                        "is_renting": h.is_renting,
-                    }
-                    for h in room.current_households
-                ],
-            )
-        )
-    return rows

@@ -27,7 +27,6 @@ from gongzhi.bodies.models import Body, BodyKind, Membership
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.inputs import ascii_int
-from gongzhi.core.selectors import natural_key
 from gongzhi.demands import permissions, rules, selectors
 from gongzhi.demands.models import (
     Category,
@@ -43,6 +42,7 @@ from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Ownership, Person, Residency
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Building, Compound, Room
+from gongzhi.places.rules import natural_key
 from gongzhi.places.selectors import ancestors_of
 
 # --- compounds and people for filing ----------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -52,6 +53,21 @@ def ancestor_at(path: str, level: str) -> str | None:
         if part[:1] == prefix:
             return acc
     return None
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key that reads numbers as numbers: 2号楼 before 10号楼, 2单元 before 10单元."""
+    return tuple(
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
+        for part in re.split(r"([0-9]+)", name or "")
+        if part
+    )
+
+
+def level_of(path: str) -> str:
+    """The level of the node a path names (its last segment): ``"d1/s2/"`` → ``"street"``."""
+    parts = parse_path(path)
+    return parts[-1][0] if parts else ""
 
 
 # 274号 art. 23: the exclusive area is the registered area; where not registered, the

@@ -19,13 +19,18 @@ from gongzhi.bodies.selectors import bodies_of_place
 from gongzhi.core import access
 from gongzhi.core.access import ensure
 from gongzhi.core.capabilities import Cap
-from gongzhi.core.selectors import building_rows, compound_search, natural_key
 from gongzhi.people import services as people_services
 from gongzhi.people.permissions import can_edit_roster, can_view_roster
 from gongzhi.people.selectors import resident_cards, residents_of, sight_at
 from gongzhi.places.models import Building
 from gongzhi.places.permissions import can_view_place, get_compound_for
-from gongzhi.places.selectors import buildings_of, compound_figures
+from gongzhi.places.rules import natural_key
+from gongzhi.places.selectors import (
+    building_rows,
+    buildings_of,
+    compound_figures,
+    compound_search,
+)
 
 PAGE_SIZE = 50
 SEARCH_MAX = 50

@@ -198,7 +198,7 @@ def test_account_without_roles_is_told_whom_to_ask(client, cast):
 
 
 def test_buildings_are_listed_in_number_order_and_areas_grouped(client, cast):
-    from gongzhi.core.selectors import natural_key
+    from gongzhi.places.rules import natural_key
 
     assert sorted(["10号楼", "2号楼", "1号楼"], key=natural_key) == ["1号楼", "2号楼", "10号楼"]
     BuildingFactory(compound=cast.a, name="10号楼")

@@ -13,6 +13,7 @@ writing), specs (the merged plan), row_checks (header and each row), cross_check
 (the whole table). Import from here.
 """
 
+from gongzhi.places.rules import natural_key  # 2号楼 before 10号楼, as every list of places sorts
 from gongzhi.roster.rules.cells import (
     ECHO_CHARS,
     MAX_ERRORS,
@@ -91,7 +92,6 @@ from gongzhi.roster.rules.files import (
     Table,
     decode_csv,
     file_too_big,
-    natural_key,
     read_table,
     unzip_problem,
     write_table,

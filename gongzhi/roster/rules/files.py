@@ -288,15 +288,6 @@ def _looks_like_header(cells: Sequence[Any]) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def natural_key(text: str) -> tuple:
-    """A sort key that puts 2号楼 before 10号楼."""
-    return tuple(
-        (0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p)
-        for p in re.split(r"([0-9]+)", text)
-        if p
-    )
-
-
 def yes_no(value: bool | None) -> str:
     return "" if value is None else (YES if value else NO)
 
