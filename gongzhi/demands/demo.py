@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from gongzhi.bodies.models import Body, Membership, Post
-from gongzhi.core.demo import story_002, story_004
+from gongzhi.core.demo import story_002, story_004, tables
 from gongzhi.demands import notify, permissions, rules, selectors, services
 from gongzhi.demands.models import Category, Channel, Demand, Kind, PlaceKind, Urgency
 from gongzhi.demands.rules import State
@@ -60,88 +60,23 @@ DAY = dt.timedelta(days=1)
 
 # --- categories (global: every compound of the demo files in them) --------------------
 
+# The names the replays below refer to (the categories themselves are in the data file).
 LEAK, FAC, LIGHT, DRAIN, ELEV = "房屋漏水", "公共设施", "路灯照明", "排水管网", "电梯"
 ENV, PARK, SAFE, NEIGH, CARE = "环境卫生", "停车管理", "安全隐患", "邻里纠纷", "为老助困"
 SUGG, PROP = "意见建议", "物业服务"
 
+# The tables (categories, texts, suggestions, wishes): gongzhi/demands/data/demo.toml.
+_DATA = tables.load("gongzhi.demands", "demo")
+
 # name: (accept within hours, resolve within days, keywords)
 CATEGORIES: dict[str, tuple[int, int, str]] = {
-    LEAK: (24, 7, "漏水 渗水 滴水 屋面 防水 顶楼 返潮 发霉 天花板"),
-    FAC: (24, 10, "围墙 坍塌 倒塌 道路 路面 破损 坑洼 井盖 扶手 台阶 门禁 单元门 窗户 水泵"),
-    LIGHT: (24, 3, "路灯 照明 声控灯 楼道灯 灯不亮"),
-    DRAIN: (12, 3, "下水道 堵塞 化粪池 雨水管 积水 污水 排水 反味 下水管"),
-    ELEV: (4, 2, "电梯 困人 异响 停在半层 按钮"),
-    ENV: (24, 3, "垃圾 杂草 绿化 卫生 异味 蚊虫 清运 小广告 油烟 流浪狗"),
-    PARK: (24, 7, "停车 车位 乱停 占用车位 电动车 充电 车棚"),
-    SAFE: (12, 3, "安全 隐患 消防 电线 私拉 脱落 监控 消防栓 杂物"),
-    NEIGH: (24, 7, "噪音 纠纷 装修 扰民 打麻将 狗叫"),
-    CARE: (24, 7, "老人 独居 助餐 就医 陪同 帮扶 高龄 微心愿"),
-    SUGG: (48, 15, "建议 希望 增设 活动 义诊"),
-    PROP: (24, 7, "物业费 收费 服务态度 保安 保洁 公共收益 公示"),
+    name: (c["accept_within_hours"], c["resolve_within_days"], c["keywords"])
+    for name, c in _DATA["categories"].items()
 }
-
 # What a handler writes when resolving, by category (the special cases carry their own).
-RESOLVED: dict[str, tuple[str, ...]] = {
-    LEAK: (
-        "已清理屋面,重新铺设SBS防水卷材,闭水试验48小时无渗漏。",
-        "已修补天沟和破损瓦片,雨后回访室内无渗水。",
-        "已查明为管道接口渗漏,更换管件并修复受损墙面。",
-    ),
-    FAC: (
-        "已组织施工班组修复,现场清理完毕并拍照留存。",
-        "已更换损坏部件,经楼栋长现场验收。",
-        "已用混凝土浇筑修补,养护期内设置了警示标志。",
-    ),
-    LIGHT: (
-        "已更换LED灯具和老化线路,晚上复查全部正常点亮。",
-        "已更换声控开关和灯泡,楼道照明恢复。",
-    ),
-    DRAIN: (
-        "已请专业疏通队用高压水枪疏通管道,并清掏化粪池。",
-        "已疏通堵塞管段并更换破损管件,现场冲洗消毒。",
-    ),
-    ELEV: ("已请维保单位检修,更换门机皮带和层门滑块,运行正常。",),
-    ENV: (
-        "已组织保洁员和志愿者清理,垃圾已清运,并喷洒消杀药剂。",
-        "已调整清运时间为每日早晚两次,并设置分类提示牌。",
-    ),
-    PARK: (
-        "已施划停车位和禁停标线,设置挡车桩,专人巡查劝导。",
-        "已在指定区域安装电动车集中充电桩,楼道充电劝导到位。",
-    ),
-    SAFE: (
-        "已现场排除隐患,拆除私拉电线,张贴安全提示。",
-        "已设置警戒线并请专业人员处理,隐患已消除。",
-    ),
-    NEIGH: (
-        "支部书记和楼栋长上门调解,双方达成共识,承诺晚上十点后不再扰民。",
-        "已上门沟通,当事住户表示理解并作出整改。",
-    ),
-    CARE: ("党员志愿服务队已结对帮扶,每周上门一次,需求已落实。",),
-    SUGG: ("建议经四方联席会议研究采纳,已落实。",),
-    PROP: ("已在公示栏和业主群公示公共收益收支明细,接受居民监督。",),
-}
-COMMENTS: dict[int, tuple[str, ...]] = {
-    5: (
-        "处理很及时,非常满意!",
-        "师傅很负责,修得很好,谢谢!",
-        "第二天就来人了,给支部和物业点赞。",
-        "问题彻底解决了,感谢大家。",
-        "老小区总算有人管了,满意。",
-    ),
-    4: (
-        "解决了,就是等的时间稍长。",
-        "整体满意,希望以后多来看看。",
-        "处理得不错,现场清理再干净点就更好了。",
-    ),
-    3: ("问题基本解决,但事先沟通不够。", "暂时解决了,希望能彻底根治。"),
-}
-FEEDBACK = (
-    "已电话回访诉求人,问题无反复,纳入日常巡查。",
-    "处理情况已在楼栋公示栏公示,接受居民监督。",
-    "感谢评价,已要求维修班组进一步加快响应。",
-    "已将该处纳入月度巡查清单,定期复查。",
-)
+RESOLVED: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _DATA["resolved"].items()}
+COMMENTS: dict[int, tuple[str, ...]] = {int(k): tuple(v) for k, v in _DATA["comments"].items()}
+FEEDBACK: tuple[str, ...] = tuple(_DATA["feedback"])
 
 
 PREFERRED = (
@@ -362,7 +297,7 @@ def _leaders(branch: Body) -> dict[int, object]:
 # Story 004: 纺织生活二区, 2022
 # =========================================================================================
 
-A, P, V, S, M = Channel.APP, Channel.PHONE, Channel.VISIT, Channel.PAPER, Channel.MEETING
+A, P = Channel.APP, Channel.PHONE
 
 
 @dataclass(frozen=True)
@@ -377,70 +312,18 @@ class Suggestion:
 
 
 # 58 suggestions of 2022: 48 handled (1–48), 10 still open at the end of the year (49–58).
-SUGGESTIONS_004: tuple[Suggestion, ...] = (
-    # March–May: no property company yet; the branch (founded 1 March), its building
-    # leaders, volunteers and the community handle what comes in.
-    Suggestion("5号楼顶楼住户反映,连续下雨后卧室天花板渗水,墙皮一片片往下掉", LEAK, "r5", V, "ok", (3, 7)),
-    Suggestion("小区主干道有4盏路灯不亮,晚上老人散步、孩子放学都看不清路", LIGHT, "c", M, "ok", (3, 12), "主干道(1号楼至4号楼之间)"),
-    Suggestion("2号楼1单元楼道声控灯坏了一个多月,上下楼只能摸黑", LIGHT, "b2", S, "ok", (3, 16)),
-    Suggestion("3号楼和4号楼之间的空地堆满建筑垃圾和旧家具,天一热就招蚊虫", ENV, "c", M, "ok", (3, 21), "3号楼与4号楼之间空地"),
-    Suggestion("家里老人腿脚不便,希望有人每周帮忙买一次菜送上楼", CARE, "r7", V, "ok", (3, 25)),
-    Suggestion("南门出入口路面坑洼,下雨积水,骑电动车经过容易摔倒", FAC, "c", P, "rect", (3, 30), "南门出入口"),
-    Suggestion("楼上住户晚上打麻将到凌晨,影响休息,沟通过几次没用", NEIGH, "r4", P, "ok", (4, 6)),
-    Suggestion("6号楼前的雨水井盖松动,踩上去会翘起来,怕老人孩子踩空", FAC, "b6", V, "ok", (4, 12)),
-    Suggestion("建议在小区中心空地放几张带靠背的休息椅,老人走累了能坐坐", SUGG, "c", M, "ok", (4, 18), "中心空地"),
-    Suggestion("1号楼后面的下水道堵了,污水漫到路面,气味很大", DRAIN, "b1", P, "ok", (4, 25)),
-    Suggestion("8号楼1单元有住户从窗户私拉电线给电动车充电,晚上一直充着", SAFE, "b8", S, "ok", (5, 5)),
-    Suggestion("希望社区组织义诊,量血压、测血糖,老人去医院排队太累", SUGG, "c", M, "ok", (5, 11), "小区活动室"),
-    Suggestion("4号楼2单元楼梯扶手松动摇晃,有一段已经断开", FAC, "b4", V, "ok", (5, 18)),
-    Suggestion("小区里流浪狗越来越多,晚上成群叫,还追过小孩", ENV, "c", P, "ok", (5, 26), "北侧绿地"),
-    # From June: 龙传物业 manages the compound, the red owners' committee (20 May) sits.
-    Suggestion("我家卫生间楼板渗水,楼下邻居天花板发霉了,请物业帮忙查漏", LEAK, "me", A, "ok", (6, 6)),
-    Suggestion("3号楼北侧围墙因连日暴雨坍塌约8米,砖块散在人行道上,孩子上学要经过,很危险", FAC, "c", P, "chain", (6, 21), "3号楼北侧围墙"),
-    Suggestion("7号楼3楼外墙水管破裂,墙面一直往下淌水", LEAK, "b7", P, "ok", (6, 28)),
-    Suggestion("化粪池堵塞外溢,2号楼门口全是污水,周末打电话没人来", DRAIN, "b2", P, "resident_whistle", (7, 2)),
-    Suggestion("小区二次供水水泵老化,早晚用水高峰4、5楼基本没水", FAC, "c", M, "property_whistle", (7, 8), "水泵房"),
-    Suggestion("6号楼顶楼屋面防水层老化,一下雨601、602都漏", LEAK, "r6", V, "rect", (7, 13)),
-    Suggestion("北门外来车辆乱停,堵住消防通道,业委会劝过几次没用", PARK, "c", M, "owners_whistle", (7, 20), "北门消防通道"),
-    Suggestion("5号楼前大榕树的树枝压到电线,刮风时直冒火花", SAFE, "c", P, "ok", (7, 26), "5号楼前"),
-    Suggestion("小区东侧围墙有裂缝,往外倾斜,担心也会倒", FAC, "c", S, "auto_accept", (8, 3), "东侧围墙(7号楼后)"),
-    Suggestion("8号楼楼道里堆了很多纸箱和旧家具,消防通道被堵", SAFE, "b8", V, "ok", (8, 9)),
-    Suggestion("路灯又坏了3盏,这次是南门到2号楼这一段", LIGHT, "c", P, "auto_resolve", (8, 15), "南门至2号楼道路"),
-    Suggestion("建议在1号楼商铺旁划一块电动车集中充电区,别再进楼道充电", PARK, "c", M, "ok", (8, 22), "1号楼商铺旁"),
-    Suggestion("厨房下水管堵了,楼上洗菜水倒灌到我家", DRAIN, "r4", P, "ok", (8, 29)),
-    Suggestion("垃圾桶清运不及时,中午太阳一晒味道很大", ENV, "c", S, "ok", (9, 2), "北门垃圾收集点"),
-    Suggestion("2号楼外墙瓷砖脱落,砸坏了楼下的雨棚,幸好没砸到人", SAFE, "b2", P, "ok", (9, 7)),
-    Suggestion("小区没有健身器材,建议在中心空地装几件适合老年人的", SUGG, "c", M, "ok", (9, 13), "中心空地"),
-    Suggestion("窗户上方墙体渗水,墙纸都泡坏了", LEAK, "r3", V, "ok", (9, 19)),
-    Suggestion("电线杆上的网线、电话线垂得很低,高一点的车会挂到", FAC, "c", P, "returned", (9, 23), "主干道"),
-    Suggestion("1号楼商铺的烧烤店油烟直排,楼上住户窗户都不敢开", ENV, "b1", S, "returned", (9, 28)),
-    Suggestion("楼道里贴满小广告,刚刷的墙又被弄脏了", ENV, "b5", V, "ok", (10, 8)),
-    Suggestion("7号楼前的路面下沉开裂,雨后积水一大片", FAC, "c", M, "ok", (10, 12), "7号楼前道路"),
-    Suggestion("独居的老母亲住这里,我在外地工作,希望志愿者能定期上门看看", CARE, "r6", P, "ok", (10, 17)),
-    Suggestion("建议物业公示今年的公共收益收支,大家心里有个数", PROP, "c", M, "ok", (10, 21)),
-    Suggestion("晾衣场地太少,希望在6号楼北侧空地加装晾衣架", SUGG, "c", A, "ok", (10, 26), "6号楼北侧空地"),
-    Suggestion("阳台顶板渗水,下雨天接水的盆都放满了", LEAK, "r1", V, "rect", (10, 31)),
-    Suggestion("单元门门禁坏了,谁都能进,老人晚上不放心", FAC, "b3", P, "ok", (11, 3)),
-    Suggestion("监控只有大门口一个,北门和车棚没有,电动车被偷过两辆", SAFE, "c", M, "ok", (11, 7), "北门和车棚"),
-    Suggestion("楼下新搬来的住户养的狗天天叫,晚上也叫", NEIGH, "r8", P, "feedback", (11, 10)),
-    Suggestion("南侧绿化带杂草有半人高,还有人往里扔垃圾", ENV, "c", S, "ok", (11, 14), "南侧绿化带"),
-    Suggestion("5号楼1单元楼道窗户玻璃碎了,北风直往里灌", FAC, "b5", V, "unrated", (11, 16)),
-    Suggestion("车棚顶棚漏雨,电动车淋湿了容易短路", FAC, "c", S, "anonymous", (11, 18), "车棚"),
-    Suggestion("2号楼1单元顶楼楼梯间天窗漏雨,雨水顺着楼梯往下流", LEAK, "b2", V, "feedback", (11, 22)),
-    Suggestion("冬天来之前检查一下小区的消防栓,有的已经锈死了", SAFE, "c", M, "ok", (11, 25)),
-    Suggestion("7号楼2单元楼道声控灯又不亮了", LIGHT, "b7", S, "evaluated", (12, 1)),
-    # Still open on 31 December 2022.
-    Suggestion("4号楼西侧围墙墙根被雨水掏空,墙体有点歪,希望尽早加固", FAC, "c", P, "open_accepted", (12, 23), "4号楼西侧围墙"),
-    Suggestion("3楼顶棚渗水,墙角发霉发黑", LEAK, "r3", V, "open_accepted", (12, 26)),
-    Suggestion("北门路灯灯杆锈断了,灯头歪着挂在半空", LIGHT, "c", P, "open_overdue", (12, 11), "北门"),
-    Suggestion("独居老人家里水龙头和灯泡坏了,想请志愿者帮忙修一修", CARE, "r8", V, "open_overdue_team", (12, 15)),
-    Suggestion("化粪池又堵了,上次清掏才三个月", DRAIN, "b2", P, "open_whistled", (12, 31)),
-    Suggestion("修过的顶楼又渗水了,墙角一片水渍", LEAK, "r6", V, "open_rectifying", (12, 19)),
-    Suggestion("小区门口的公交站牌被车撞歪了", FAC, "c", M, "open_returned", (12, 30), "南门外公交站"),
-    Suggestion("5号楼楼下消防栓漏水,地上结了一层青苔", SAFE, "b5", P, "open_dispatched", (12, 31)),
-    Suggestion("建议春节前组织一次大扫除,清理楼道杂物", SUGG, "c", M, "open_filed", (12, 30)),
-    Suggestion("1号楼商铺门前台阶破损,买菜的老人容易绊倒", FAC, "b1", S, "open_filed", (12, 31)),
-)  # fmt: skip
+SUGGESTIONS_004: tuple[Suggestion, ...] = tuple(
+    Suggestion(
+        s["text"],
+        s["category"],
+        s["place"],
+        Channel(s["channel"]),
+        s["plan"],
+        tuple(s["day"]),
+        s.get("note", ""),
+    )  # fmt: skip
+    for s in _DATA["suggestions_004"]
+)
 
 PROPERTY_FROM = _aware(2022, 6, 1)  # 龙传物业's contract starts
 COMMITTEE_FROM = _aware(2022, 5, 20)  # the red owners' committee takes office
@@ -760,38 +643,10 @@ class Cuiping(Replay):
 # =========================================================================================
 
 # (wish, what was done) — "居民点单、支部派单、楼长接单", 21 micro-wishes fulfilled.
-WISHES_002: tuple[tuple[str, str], ...] = (
-    ("想要一台能听闽南语广播和南音的收音机", "楼栋长送去收音机,调好了泉州广播电台的频道。"),
-    ("卫生间的灯泡坏了,自己够不着,想请人帮忙换一下", "楼栋长上门换了节能灯泡,顺便检查了厨房插座。"),
-    ("下个月要去医院复查,子女在外地,希望有人陪同", "党员志愿者陪同老人到医院复查,帮忙挂号、取药。"),
-    ("老花镜摔坏了,想配一副新的", "联系眼镜店上门验光,配好老花镜送到家。"),
-    ("想学用智能手机,和在外地的孙子视频", "楼栋长分两次上门,教会老人用微信视频通话。"),
-    ("阳台上有几件旧家具想搬下楼处理掉,自己搬不动", "组织3名志愿者帮忙搬运,并联系了回收。"),
-    ("腿脚不好,想要一个助行器", "共建单位捐赠助行器一台,已送到家并教会使用。"),
-    ("想请理发师上门理个发", "联系社区爱心理发志愿者上门理发。"),
-    ("冬天快到了,想要一床厚棉被", "送去新棉被一床。"),
-    ("想要一个电子血压计,每天自己量量", "送去电子血压计,并教会老人读数和记录。"),
-    ("厨房水龙头一直滴水,想找人修一修", "楼栋长请物业师傅上门更换了水龙头阀芯。"),
-    ("想要几本大字版的书和报纸", "送去大字版图书5本,并为老人订了一份晚报。"),
-    ("一个人住,希望每周有人来陪着聊聊天", "楼栋长和党员中心户结对,每周上门探望一次。"),
-    ("入户门锁老化不好开,想换一把", "帮老人更换了门锁,钥匙交老人和子女各一把。"),
-    ("旧电饭煲坏了,想要一个新的", "送去电饭煲一个,教会老人使用预约功能。"),
-    ("想在阳台种点花,需要几个花盆和营养土", "志愿者送去花盆和营养土,帮老人种下三角梅和茉莉。"),
-    ("想申请高龄津贴,不知道怎么办", "楼栋长陪同到社区服务站办理高龄津贴申请,已审核通过。"),
-    ("想把几张老照片翻拍放大,挂在客厅", "帮老人翻拍、修复老照片并装裱上墙。"),
-    ("洗澡时站不稳,想要一把带扶手的洗澡椅", "送去防滑洗澡椅,并在卫生间加装扶手。"),
-    ("想要一部按键大、声音大的老人手机", "共建单位捐赠老人手机一部,存好子女和社区的电话。"),
-    ("想去看看新建成的跨海大桥", "重阳节组织志愿者陪同老人乘车游览。"),
-)  # fmt: skip
-WISH_COMMENTS = (
-    "谢谢楼长,心里暖暖的。",
-    "太感谢了,比自家孩子还贴心。",
-    "党支部想得周到,谢谢大家!",
-    "很满意,楼长办事利索。",
-    "谢谢志愿者,下次我也想去帮别人。",
-)
+WISHES_002: tuple[tuple[str, str], ...] = tuple(tuple(w) for w in _DATA["wishes_002"])
+WISH_COMMENTS: tuple[str, ...] = tuple(_DATA["wish_comments"])
 # The building of each wish, in the order they came in (two a building, one in building 4).
-WISH_BUILDINGS = (3, 5, 1, 7, 2, 9, 4, 6, 11, 8, 10, 2, 5, 3, 7, 9, 6, 11, 8, 10, 1)
+WISH_BUILDINGS: tuple[int, ...] = tuple(_DATA["wish_buildings"])
 
 
 class Pacific(Replay):

@@ -25,15 +25,10 @@ from gongzhi.people.models import Account, Household, Ownership, Person, Residen
 from gongzhi.places.models import Building, Compound, District, Room
 
 STORIES = (story_000, story_001, story_002, story_003, story_004)
-# The districts of the five articles; their presence means the demo is loaded.
-DEMO_DISTRICTS = {
-    "厦门市湖里区": "350206",
-    "贺州市八步区": "451102",
-    "泉州市丰泽区": "350503",
-    "阳泉市城区": "140302",
-    "龙岩市新罗区": "350802",
-}
-DEMO_COMPOUNDS = ("翔鹭花城二期", "香槟城小区", "太平洋花园", "运输公司家属院", "纺织生活二区")
+# The districts of the five articles (their presence means the demo is loaded) and the
+# compound of each, as the stories' data files name them (data/story_*.toml).
+DEMO_DISTRICTS = {story.PLACE["district"]: story.PLAN.region for story in STORIES}
+DEMO_COMPOUNDS = tuple(story.PLACE["compound"] for story in STORIES)
 LOAD_ACTION = "demo.load"
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from gongzhi.audit import services as audit
 from gongzhi.bodies import services as bodies
 from gongzhi.bodies.models import Body, CentralHouseholdLink, Membership, PartyMember
+from gongzhi.core.demo import tables
 from gongzhi.core.demo.names import Identities
 from gongzhi.core.demo.roster import RoomPlan, Roster, RosterPlan, plan_rooms, write_roster
 from gongzhi.people import services as people
@@ -38,30 +39,9 @@ class Role:
 
 
 # One account per role; phones 13800000000–13800000099 are reserved for them.
-ROLES: tuple[Role, ...] = (
-    Role("admin", "超级管理员", "13800000000"),
-    Role("street_official", "街道干部", "13800000001"),
-    Role("community_worker", "社区工作者", "13800000002"),
-    Role("grid_worker", "网格员", "13800000003"),
-    Role("branch_secretary", "小区党支部书记(兼业委会主任,一肩挑)", "13800000004"),
-    Role("owners_member", "业委会委员", "13800000005"),
-    Role("property_manager", "物业项目经理", "13800000006"),
-    Role("property_clerk", "物业管家", "13800000007"),
-    Role("property_clerk_other", "物业管家(其他小区)", "13800000008"),
-    Role("building_leader", "楼栋长", "13800000009"),
-    Role("central_household", "党员中心户", "13800000010"),
-    Role("dual_registered", "双报到在职党员", "13800000011"),
-    Role("partner_liaison", "共建单位联络人", "13800000012"),
-    Role("volunteer_captain", "志愿服务队队长", "13800000013"),
-    Role("elderly_resident", "居民(独居老人)", "13800000014"),
-    Role("owner", "业主(多套房出租)", "13800000015"),
-    Role("tenant", "租户", "13800000016"),
-    Role("sanwu_resident", "居民(三无小区)", "13800000017"),
-    Role("self_management_chair", "自管会主任", "13800000018"),
-    Role("xianglu_secretary", "小区党支部书记", "13800000019"),
-    Role("jiangnan_secretary", "小区党支部书记", "13800000020"),
-    Role("red_owners_chair", "红色业委会主任", "13800000021"),
-)
+ROLES: tuple[Role, ...] = tuple(
+    Role(*row) for row in tables.load("gongzhi.core.demo", "accounts")["roles"]
+)  # data/accounts.toml
 ROLE_BY_KEY = {r.key: r for r in ROLES}
 DEMO_PHONES = frozenset(r.phone for r in ROLES)
 

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from gongzhi.audit import services as audit
 from gongzhi.bodies.models import Body, BodyKind, Membership, Post
+from gongzhi.core.demo import tables
 from gongzhi.core.demo.bulk import BATCH_SIZE, insert_nodes
 from gongzhi.core.demo.names import Identities
 from gongzhi.core.demo.synthetic import Population, layout, make_person
@@ -46,19 +47,12 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-_STREET_WORDS = _words(
-    "东城 西城 南湖 北苑 城关 江滨 河西 新华 人民 解放 中山 朝阳 光明 和平 青年 建设 文化 花园 "
-    "滨海 湖滨 东湖 西湖 金山 银河 凤凰 龙江 清源 丰泽 鼓楼 台江 仓山 鹭江"
-)
-_COMMUNITY_WORDS = _words(
-    "翠苑 锦华 育才 春晖 新村 桃源 长青 丽景 景湖 明珠 枫林 梧桐 紫荆 金桂 玉兰 兰亭 书香 "
-    "幸福 康乐 和谐 安居 阳光 绿洲 泰和 瑞祥 福安 永宁 东方 海韵 星光"
-)
-_COMPOUND_WORDS = _words(
-    "金桂 锦绣 阳光 翠湖 碧水 盛世 御景 世纪 华府 名苑 聚龙 荣华 君悦 海棠 丹桂 香樟 铂悦 "
-    "怡景 嘉园 和园 星河 天悦 公园 江南 湖畔 凤栖 锦江 天成 观澜 鹭岛 紫薇 瑞景"
-)
-_COMPOUND_SUFFIXES = ("花园", "小区", "家园", "苑", "华庭", "新村", "公寓", "名城")
+# The words of the place names: data/generator.toml.
+_DATA = tables.load("gongzhi.core.demo", "generator")
+_STREET_WORDS = _words(_DATA["street_words"])
+_COMMUNITY_WORDS = _words(_DATA["community_words"])
+_COMPOUND_WORDS = _words(_DATA["compound_words"])
+_COMPOUND_SUFFIXES: tuple[str, ...] = tuple(_DATA["compound_suffixes"])
 
 
 @dataclass

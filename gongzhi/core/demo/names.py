@@ -13,59 +13,29 @@ import random
 from collections.abc import Iterable
 from itertools import accumulate
 
+from gongzhi.core.demo import tables
+
+# The tables (surnames, given-name characters, mobile prefixes): data/names.toml.
+_DATA = tables.load("gongzhi.core.demo", "names")
+
 # Common surnames, most frequent first, with rough relative weights.
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤庄洪"
-)
+_SURNAMES: str = _DATA["surnames"]
 # Roughly Zipf-like, as surname frequencies are: 王 about ten times a rank-30 name.
 _BASE_WEIGHTS = {s: 100.0 / (i + 3) ** 1.1 for i, s in enumerate(_SURNAMES)}
 
 # Where a surname is much more common than nationally (southern Fujian, Hezhou, Yangquan).
 REGIONAL_SURNAMES: dict[str, dict[str, float]] = {
     region: {item[0]: float(item[1:]) for item in extra.split()}
-    for region, extra in {
-        "fujian": "陈40 林35 黄25 吴15 郑12 蔡10 洪8 庄8 许8 苏6 曾6 卢4",
-        "guangxi": "黄30 李15 莫12 覃12 韦12 梁10 钟8 陈8 邓6 廖6",
-        "shanxi": "王20 李12 张12 刘10 赵8 郭10 杨5 武8 郝8 贾6 白6 史4 闫6",
-    }.items()
+    for region, extra in _DATA["regional_surnames"].items()
 }
 
 # Given-name characters, by gender and by generation (names follow fashions).
-_MALE_OLD = "国建军明华平志文德成福荣海林忠庆春永金宝兴树山生胜光卫东红伟"
-_MALE_NEW = "伟强磊勇杰涛斌超辉鹏飞鑫波宇浩凯健俊帆旭宁龙阳峰东晨鸿振新宏博轩睿泽子铭昊宸"
-_FEMALE_OLD = "秀桂英兰凤珍玉芳淑美翠菊萍红琴素云莲梅霞华琼月"
-_FEMALE_NEW = "娜敏静丽艳娟慧巧雅芝洁琳雪婷颖欣怡佳悦晨涵萱诗梦瑶琪妍思雨"
+_MALE_OLD: str = _DATA["given_male_old"]
+_MALE_NEW: str = _DATA["given_male_new"]
+_FEMALE_OLD: str = _DATA["given_female_old"]
+_FEMALE_NEW: str = _DATA["given_female_new"]
 
-MOBILE_PREFIXES = (
-    "139",
-    "138",
-    "137",
-    "136",
-    "135",
-    "134",
-    "159",
-    "158",
-    "157",
-    "152",
-    "151",
-    "150",
-    "188",
-    "187",
-    "186",
-    "185",
-    "183",
-    "182",
-    "181",
-    "180",
-    "177",
-    "176",
-    "189",
-    "133",
-    "153",
-    "199",
-)
+MOBILE_PREFIXES: tuple[str, ...] = tuple(_DATA["mobile_prefixes"])
 # 13800000000–13800000099 are the demo accounts' numbers: never hand them out at random.
 RESERVED_PHONE_PREFIX = "138000000"
 

@@ -4,13 +4,16 @@ and ``found_world``, which lays every story's foundations."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gongzhi.bodies.models import Body, BodyKind, Membership, Post
+from gongzhi.core.demo import tables
 from gongzhi.core.demo.context import DemoContext, World
 from gongzhi.core.demo.roster import RosterPlan
 from gongzhi.people.models import Person
-from gongzhi.places.models import Community, Compound, Grid, Street
+from gongzhi.places.models import Community, Compound, Grid, OwnersBodyKind, Street
 
 K = BodyKind
 
@@ -104,6 +107,30 @@ def community_org(
             ctx.party_member(worker, organisation=party)
         org.workers.append(worker)
     return org
+
+
+@dataclass(frozen=True)
+class StoryData:
+    """A story's data file ``data/story_<key>.toml``: the whole table, its ``[place]`` as
+    ``found_world``'s keywords and its ``[roster]`` as a plan."""
+
+    table: Mapping[str, Any]
+    place: dict
+    plan: RosterPlan
+
+
+def story_data(key: str) -> StoryData:
+    table = tables.load("gongzhi.core.demo", f"story_{key}")
+    return StoryData(table, place_fields(table["place"]), RosterPlan.from_table(table["roster"]))
+
+
+def place_fields(table) -> dict:
+    """A story's ``[place]`` table as ``found_world``'s (or ``ctx.compound``'s) keywords:
+    the owners' body kind by its value ("owners_committee")."""
+    fields = dict(table)
+    if "owners_body_kind" in fields:
+        fields["owners_body_kind"] = OwnersBodyKind(fields["owners_body_kind"])
+    return fields
 
 
 def found_world(

@@ -70,6 +70,17 @@ class RosterPlan:
     head_ages: tuple[int, int] = (28, 88)
     moved_in: tuple[int, int] = (2000, 2024)
 
+    @classmethod
+    def from_table(cls, table) -> RosterPlan:
+        """The plan a story's data file gives (``[roster]``, its ``buildings`` one table
+        each; fields left out keep their defaults), arrays read as the tuples above."""
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+        fields["buildings"] = [
+            BuildingPlan(**{k: tuple(v) if isinstance(v, list) else v for k, v in b.items()})
+            for b in table["buildings"]
+        ]
+        return cls(**fields)
+
 
 @dataclass
 class RoomPlan:

@@ -20,57 +20,17 @@ import datetime as dt
 
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
+from gongzhi.core.demo import org as demo_org
 from gongzhi.core.demo.context import DemoContext, World
 from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
-from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
-from gongzhi.places.models import OwnersBodyKind
 
 KEY = "000"
-REGION = "350206"  # 湖里区
-SURNAMES = "fujian"
 REGISTERED_PARTY_MEMBERS = 22
 PARKING_SPACES = 280
 
-PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="厦门市",
-    buildings=[
-        *(
-            BuildingPlan(
-                n,
-                2,
-                11,
-                2,
-                (78, 132),
-                elevator=True,
-                grid="第一网格",
-                shops=6 if n in (1, 2) else 0,
-            )
-            for n in (1, 2, 3, 4)
-        ),
-        *(
-            BuildingPlan(n, 2, 11, 2, (78, 132), elevator=True, grid="第二网格")
-            for n in (5, 6, 7, 8)
-        ),
-    ],
-    grids=("第一网格", "第二网格"),
-    vacancy=0.04,
-    renting=0.22,
-    co_owned=0.35,
-    landlords=8,
-    head_ages=(26, 86),
-    moved_in=(2003, 2024),
-)
-
-IN_SERVICE_UNITS = (
-    "湖里区教育局机关党支部",
-    "厦门市公安局湖里分局殿前派出所党支部",
-    "国网厦门供电公司湖里分公司党支部",
-    "湖里区卫生健康局机关党支部",
-    "厦门市第二医院党委",
-    "湖里区市场监督管理局机关党支部",
-)
+DATA = demo_org.story_data(KEY)  # data/story_000.toml: the places, the roster plan, the units
+PLACE, PLAN = DATA.place, DATA.plan
+IN_SERVICE_UNITS: tuple[str, ...] = tuple(DATA.table["in_service_units"])
 
 
 def build(ctx: DemoContext) -> World:
@@ -79,14 +39,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         KEY,
         PLAN,
-        district="厦门市湖里区",
-        street="殿前街道",
-        community="兴隆社区",
-        compound="翔鹭花城二期",
-        built_year=2002,
-        address="厦门市湖里区长虹路",
-        has_property_company=True,
-        owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
+        **PLACE,
     )
     community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships

@@ -17,67 +17,27 @@ import datetime as dt
 
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
+from gongzhi.core.demo import org as demo_org
 from gongzhi.core.demo.context import DemoContext, World
-from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
-from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
-from gongzhi.places.models import OwnersBodyKind
+from gongzhi.core.demo.org import (
+    found_world,
+    grid_worker,
+    partner_unit,
+    place_fields,
+    property_company,
+    team,
+)
+from gongzhi.core.demo.roster import RosterPlan
 
 KEY = "001"
-REGION = "451102"  # 八步区
-SURNAMES = "guangxi"
-GRIDS = ("第一网格", "第二网格", "第三网格")
 
-PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="贺州市",
-    buildings=[
-        BuildingPlan(
-            n,
-            1,
-            16,
-            2,
-            (88, 140),
-            elevator=True,
-            grid=GRIDS[(n - 1) // 2],
-            shops=8 if n == 1 else 0,
-        )
-        for n in range(1, 7)
-    ],
-    grids=GRIDS,
-    vacancy=0.08,
-    renting=0.15,
-    co_owned=0.4,
-    developer="开发商:贺州江南置业有限公司",
-    developer_flats=3,
-    landlords=6,
-    head_ages=(25, 80),
-    moved_in=(2014, 2024),
-)
-
-SECOND_PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="贺州市",
-    buildings=[BuildingPlan(n, 2, 6, 2, (62, 96), grid="第一网格") for n in range(1, 5)],
-    grids=("第一网格",),
-    vacancy=0.06,
-    renting=0.18,
-    co_owned=0.3,
-    landlords=3,
-    head_ages=(30, 88),
-    moved_in=(2004, 2024),
-)
-
-PARTNERS = {
-    "厦良社区": (
-        "八步区住房和城乡建设局",
-        "八步区民族宗教事务局",
-        "国网贺州供电局江南供电所",
-        "八步区司法局江南司法所",
-    ),
-    "点灯社区": ("八步区市场监督管理局江南市场监管所", "八步区城市管理监督局"),
-}
+DATA = demo_org.story_data(KEY)  # data/story_001.toml: the places, the roster plan, the units
+PLACE, PLAN = DATA.place, DATA.plan
+GRIDS = PLAN.grids
+# 秀峰苑小区, the second compound, in 点灯社区.
+SECOND_PLACE = place_fields(DATA.table["second_place"])
+SECOND_PLAN = RosterPlan.from_table(DATA.table["second_roster"])
+PARTNERS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in DATA.table["partners"].items()}
 
 
 def build(ctx: DemoContext) -> World:
@@ -86,16 +46,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         KEY,
         PLAN,
-        district="贺州市八步区",
-        street="江南街道",
-        community="厦良社区",
-        compound="香槟城小区",
-        party_name="厦良社区大党委",
-        neighbours={"点灯社区": {"party_name": "点灯社区大党委", "workers": 2}},
-        built_year=2013,
-        address="贺州市八步区江南街道",
-        has_property_company=True,
-        owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
+        **PLACE,
     )
     xialiang, diandeng = co.community, co2.community
     compound, roster = world.compound, world.roster
@@ -206,12 +157,9 @@ def build(ctx: DemoContext) -> World:
     # 秀峰苑小区: a property management committee (物管会) appointed in 点灯社区.
     second, second_roster = ctx.compound(
         diandeng,
-        "秀峰苑小区",
+        SECOND_PLACE["compound"],
         SECOND_PLAN,
-        built_year=2004,
-        address="贺州市八步区江南街道",
-        has_property_company=True,
-        owners_body_kind=OwnersBodyKind.PROPERTY_MANAGEMENT_COMMITTEE,
+        **{k: v for k, v in SECOND_PLACE.items() if k != "compound"},
     )
     world.more["second_compound"] = second
     world.more["second_roster"] = second_roster

@@ -14,47 +14,17 @@ import datetime as dt
 
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
+from gongzhi.core.demo import org as demo_org
 from gongzhi.core.demo.context import DemoContext, World
 from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
-from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.people.models import Person
-from gongzhi.places.models import OwnersBodyKind
 
 KEY = "002"
-REGION = "350503"  # 丰泽区
-SURNAMES = "fujian"
 
 # 9 elevators: buildings 1–4 have two entrances with one each, building 5 one.
-PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="泉州市",
-    buildings=[
-        *(
-            BuildingPlan(n, 2, 11, 2, (150, 190), elevator=True, grid="第一网格")
-            for n in (1, 2, 3, 4)
-        ),
-        BuildingPlan(5, 1, 11, 2, (150, 190), elevator=True, grid="第一网格"),
-        *(BuildingPlan(n, 1, 6, 3, (105, 145), grid="第二网格") for n in range(6, 12)),
-    ],
-    grids=("第一网格", "第二网格"),
-    households=306,
-    residents=910,
-    renting=0.12,
-    co_owned=0.35,
-    developer="开发商:泉州刺桐置业有限公司",
-    developer_flats=4,
-    landlords=10,
-    head_ages=(30, 90),
-    moved_in=(2000, 2024),
-)
-
-IN_SERVICE_UNITS = (
-    "丰泽区教育局机关党支部",
-    "泉州市第五中学党总支",
-    "丰泽区卫生健康局机关党支部",
-    "泉州市丰泽区税务局机关党支部",
-)
+DATA = demo_org.story_data(KEY)  # data/story_002.toml: the places, the roster plan, the units
+PLACE, PLAN = DATA.place, DATA.plan
+IN_SERVICE_UNITS: tuple[str, ...] = tuple(DATA.table["in_service_units"])
 
 
 def build(ctx: DemoContext) -> World:
@@ -63,15 +33,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         KEY,
         PLAN,
-        district="泉州市丰泽区",
-        street="东湖街道",
-        community="铭湖社区",
-        compound="太平洋花园",
-        floor_area=55000,
-        built_year=1999,
-        address="泉州市丰泽区丰泽街与刺桐路交汇处",
-        has_property_company=True,
-        owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
+        **PLACE,
     )
     street, community = world.street, world.community
     compound, roster = world.compound, world.roster

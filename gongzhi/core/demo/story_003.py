@@ -20,34 +20,17 @@ import datetime as dt
 
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
+from gongzhi.core.demo import org as demo_org
 from gongzhi.core.demo.context import DemoContext, World
 from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, team
-from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
 from gongzhi.people.models import Person
-from gongzhi.places.models import OwnersBodyKind
 
 KEY = "003"
-REGION = "140302"  # 阳泉市城区
-SURNAMES = "shanxi"
 CENTRAL_HOUSEHOLDS = 4
 LINKED_EACH = 5
 
-PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="阳泉市",
-    buildings=[
-        BuildingPlan(n, 2, 5, 2, (46, 78), grid="第一网格", shops=4 if n == 1 else 0)
-        for n in range(1, 7)
-    ],
-    grids=("第一网格",),
-    vacancy=0.08,
-    renting=0.25,
-    co_owned=0.3,
-    landlords=3,
-    head_ages=(35, 90),
-    moved_in=(1990, 2022),
-)
+DATA = demo_org.story_data(KEY)  # data/story_003.toml: the places, the roster plan, the units
+PLACE, PLAN = DATA.place, DATA.plan
 
 
 def build(ctx: DemoContext) -> World:
@@ -56,14 +39,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         KEY,
         PLAN,
-        district="阳泉市城区",
-        street="下站街道",
-        community="桥北社区",
-        compound="运输公司家属院",
-        built_year=1988,
-        address="阳泉市城区下站街道",
-        has_property_company=False,
-        owners_body_kind=OwnersBodyKind.SELF_MANAGEMENT_COMMITTEE,
+        **PLACE,
     )
     community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships

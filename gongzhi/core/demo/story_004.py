@@ -18,35 +18,15 @@ import datetime as dt
 
 from gongzhi.bodies.models import BodyKind as K
 from gongzhi.bodies.models import Post
+from gongzhi.core.demo import org as demo_org
 from gongzhi.core.demo.context import DemoContext, World
 from gongzhi.core.demo.org import found_world, grid_worker, partner_unit, property_company, team
-from gongzhi.core.demo.roster import BuildingPlan, RosterPlan
-from gongzhi.places.models import OwnersBodyKind
 
 KEY = "004"
-REGION = "350802"  # 新罗区
-SURNAMES = "fujian"
 SHOP_RENT_PER_YEAR = 64000  # 元, "每年可为社区带来居财收入6.4万元"
 
-PLAN = RosterPlan(
-    region=REGION,
-    surnames=SURNAMES,
-    city="龙岩市",
-    buildings=[
-        BuildingPlan(
-            n, 2, 5, 2, (46, 72), grid="第一网格", shops=4 if n == 1 else 0, shop_area=(28, 45)
-        )
-        for n in range(1, 9)
-    ],
-    grids=("第一网格",),
-    vacancy=0.07,
-    renting=0.15,
-    co_owned=0.3,
-    landlords=4,
-    shop_owner="翠屏社区居民委员会(集体)",
-    head_ages=(35, 92),
-    moved_in=(1980, 2023),
-)
+DATA = demo_org.story_data(KEY)  # data/story_004.toml: the places, the roster plan, the units
+PLACE, PLAN = DATA.place, DATA.plan
 
 
 def build(ctx: DemoContext) -> World:
@@ -55,14 +35,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         KEY,
         PLAN,
-        district="龙岩市新罗区",
-        street="南城街道",
-        community="翠屏社区",
-        compound="纺织生活二区",
-        built_year=1975,
-        address="龙岩市新罗区南城街道翠屏山",
-        has_property_company=True,
-        owners_body_kind=OwnersBodyKind.OWNERS_COMMITTEE,
+        **PLACE,
     )
     community, compound, roster = world.community, world.compound, world.roster
     b, p, m = world.bodies, world.people, world.memberships
