@@ -27,7 +27,7 @@ def post_choices(kind: str) -> list[tuple[str, str]]:
     return [
         (value, label)
         for value, label in Post.choices
-        if (kind, value) in rules.ROLE_CAPABILITIES or value == Post.MEMBER
+        if (kind, value) in rules.post_roles() or value == Post.MEMBER
     ]
 
 

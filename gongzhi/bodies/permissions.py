@@ -12,12 +12,9 @@ from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Membership, PartyMember, Post
 from gongzhi.core import access, sql
 from gongzhi.core.access import Grant
-from gongzhi.core.capabilities import Cap
+from gongzhi.core.capabilities import DUAL_REGISTERED, Cap, appointable_with, standing
 from gongzhi.places.models import Community
 from gongzhi.places.selectors import ancestors_of
-
-# What a party member registered with a community (双报到) may do there.
-DUAL_REGISTERED_CAPS = frozenset({Cap.VIEW_PLACE, Cap.HANDLE})
 
 
 def membership_grants(user) -> Iterator[Grant]:
@@ -40,7 +37,7 @@ def membership_grants(user) -> Iterator[Grant]:
         else:
             yield Grant(
                 path=path,
-                capabilities=DUAL_REGISTERED_CAPS,
+                capabilities=standing(DUAL_REGISTERED),
                 source=_("%(name)s · 双报到在职党员") % {"name": name},
                 kind="dual_registered",
             )
@@ -86,7 +83,7 @@ def membership_holders(capabilities, path: str, *, on, body=None) -> set[int]:
         for person, kind, post in rows.values_list("person_id", "body__kind", "post")
         if rules.capabilities_of(kind, post) & capabilities
     }
-    if body is None and DUAL_REGISTERED_CAPS & capabilities:
+    if body is None and standing(DUAL_REGISTERED) & capabilities:
         persons.update(
             PartyMember.objects.filter(registered_community__path__in=above).values_list(
                 "person_id", flat=True
@@ -135,20 +132,15 @@ def can_appoint(user, body: Body, post: str, scope_path: str) -> bool:
 
     Nobody can hand out powers they lack: a branch secretary cannot make anyone (themselves
     included) chair of the owners' committee, which would bring ``voting.manage``; owners'
-    bodies come from elections. Holders of ``demands.dispatch`` may appoint handlers.
+    bodies come from elections. An app may let holders of one capability appoint to
+    posts granting another (``core.capabilities.appoints``: dispatchers appoint handlers).
     """
     if not can_manage_members(user, body):
         return False
     if access.is_superuser(user):
         return True
-    held = {cap for cap in Cap if access.allows(user, cap, scope_path)}
-    if Cap.DISPATCH in held:
-        held.add(Cap.HANDLE)
+    held = appointable_with(access.capabilities_at(user, scope_path))
     return rules.capabilities_of(body.kind, post) <= held
-
-
-def bodies_visible_to(user):
-    return Body.objects.filter(access.scope_q(user, Cap.VIEW_PLACE, "place_path"))
 
 
 def get_body_for(user, pk: int, *, manage: bool = False) -> Body:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from gongzhi.core.capabilities import Cap
+from gongzhi.core.capabilities import Capability
 
 
 @dataclass(frozen=True)
 class Grant:
     path: str
-    capabilities: frozenset[Cap]
+    capabilities: frozenset[Capability]
     source: str  # human label, e.g. "社区居委会 · 社区工作者"
     kind: str = ""  # body kind or "resident"/"owner"
     post: str = ""
@@ -65,7 +65,7 @@ def is_superuser(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
-def allows(user, capability: Cap, path: str) -> bool:
+def allows(user, capability: Capability, path: str) -> bool:
     """May ``user`` exercise ``capability`` at the place ``path``?"""
     if not path:
         return False
@@ -96,7 +96,7 @@ def reaches(user, path: str) -> bool:
     return any(g.path.startswith(path) or path.startswith(g.path) for g in grants_for(user))
 
 
-def paths_for(user, capability: Cap) -> list[str]:
+def paths_for(user, capability: Capability) -> list[str]:
     """The outermost paths where ``user`` holds ``capability``."""
     paths = sorted({g.path for g in grants_for(user) if capability in g.capabilities})
     outermost: list[str] = []
@@ -106,7 +106,7 @@ def paths_for(user, capability: Cap) -> list[str]:
     return outermost
 
 
-def scope_q(user, capability: Cap, field: str = "path") -> Q:
+def scope_q(user, capability: Capability, field: str = "path") -> Q:
     """A filter selecting the rows whose ``field`` path lies where ``user`` holds ``capability``."""
     if is_superuser(user):
         return Q()
@@ -137,7 +137,9 @@ def register_holder_provider(provider: HolderProvider) -> None:
         _holder_providers.append(provider)
 
 
-def holders(capabilities: Cap | Iterable[Cap], path: str, *, body: int | None = None, on=None):
+def holders(
+    capabilities: Capability | Iterable[Capability], path: str, *, body: int | None = None, on=None
+):
     """The active accounts holding one of ``capabilities`` at the place ``path``: those for
     whom ``allows(account, capability, path)`` holds through a grant (superusers are not
     listed), in account order. ``body`` narrows to the posts in that body (its members
@@ -146,7 +148,7 @@ def holders(capabilities: Cap | Iterable[Cap], path: str, *, body: int | None = 
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    wanted = frozenset({capabilities} if isinstance(capabilities, Cap) else capabilities)
+    wanted = frozenset({capabilities} if isinstance(capabilities, str) else capabilities)
     if not path or not wanted:
         return []
     day = on or timezone.localdate()

@@ -19,9 +19,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from gongzhi.audit import services as audit
+from gongzhi.core import capabilities
 from gongzhi.core.access import grants_for
 from gongzhi.core.api_permissions import ApiViewMixin, ErrorSerializer, error_responses
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.text import ApiTextField
 from gongzhi.people import rules as people_rules
 from gongzhi.people.models import Account
@@ -146,7 +146,12 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class CapabilityListField(serializers.ListField):
-    child = serializers.ChoiceField(choices=[(c.value, c.name) for c in Cap])
+    """Capability names, from every app's declarations (read when the field is made, so
+    after the apps' ``ready``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.ChoiceField(choices=sorted(capabilities.known())))
+        super().__init__(**kwargs)
 
     def to_representation(self, data):
         return sorted(str(c) for c in data)

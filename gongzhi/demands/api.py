@@ -23,6 +23,7 @@ from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import client_address
 from gongzhi.demands import permissions, selectors, services, web_selectors
 from gongzhi.demands import serializers as s
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
 from gongzhi.demands.rules import DemandError
 from gongzhi.demands.services.config import ensure_manage
@@ -460,7 +461,7 @@ class DemandFiguresView(ApiViewMixin, generics.GenericAPIView):
             place += "/"
         ensure(
             access.allows(request.user, Cap.VIEW_FIGURES, place)
-            or access.allows(request.user, Cap.DISPATCH, place),
+            or access.allows(request.user, DemandCap.DISPATCH, place),
             _("您无权查看该范围的统计。"),
         )
         since = _local_midnight(query.validated_data.get("since"))

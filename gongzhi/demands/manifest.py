@@ -3,8 +3,9 @@ links on a compound, its figures on the home cards of those who see figures, its
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import access, registry
+from gongzhi.core import access, capabilities, registry
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.rules import ACTION_LABELS
 
 
@@ -36,12 +37,12 @@ def register() -> None:
         namespace="demands", order=20,
     )  # fmt: skip
     link = registry.add_compound_link
-    link("demands", _("反映诉求"), "demands:compound_new", needs={Cap.FILE_DEMAND}, order=30)
-    link("demands", _("派单台"), "demands:board", needs={Cap.DISPATCH}, per_compound=False,
+    link("demands", _("反映诉求"), "demands:compound_new", needs={DemandCap.FILE_DEMAND}, order=30)
+    link("demands", _("派单台"), "demands:board", needs={DemandCap.DISPATCH}, per_compound=False,
          order=40)  # fmt: skip
-    link("demands", _("诉求设置"), "demands:settings", needs={Cap.DISPATCH}, order=41)
-    link("demands", _("诉求二维码"), "demands:qr", needs={Cap.DISPATCH}, order=42)
-    link("demands", _("待办诉求"), "demands:inbox", needs={Cap.HANDLE}, per_compound=False,
+    link("demands", _("诉求设置"), "demands:settings", needs={DemandCap.DISPATCH}, order=41)
+    link("demands", _("诉求二维码"), "demands:qr", needs={DemandCap.DISPATCH}, order=42)
+    link("demands", _("待办诉求"), "demands:inbox", needs={DemandCap.HANDLE}, per_compound=False,
          order=45)  # fmt: skip
     registry.add_figures(
         "demands", "demands", _("诉求办理情况"), _figures,
@@ -65,3 +66,23 @@ def register() -> None:
             "demand_routing.delete": _("删除派单规则"),
         },
     )
+    _grant()
+
+
+def _grant() -> None:
+    """Who holds the demands app's capabilities (bodies.rules names the role groups)."""
+    from gongzhi.bodies import rules as roles
+
+    capabilities.grant(  # 支部派单: community staff, branch leads, grid workers
+        [*roles.COMMUNITY_STAFF, *roles.BRANCH_LEADS, *roles.GRID_WORKERS], {DemandCap.DISPATCH}
+    )
+    capabilities.grant(  # 接单: those a demand is dispatched to, and 双报到 party members
+        [
+            *roles.BUILDING_LEADERS, *roles.OWNERS_CHAIRS, *roles.OWNERS_MEMBERS,
+            *roles.PROPERTY_MANAGERS, *roles.PROPERTY_CLERKS, *roles.PARTNER_LIAISONS,
+            *roles.VOLUNTEER_CAPTAINS, capabilities.DUAL_REGISTERED,
+        ],
+        {DemandCap.HANDLE},
+    )  # fmt: skip
+    capabilities.grant([capabilities.RESIDENT, capabilities.OWNER], {DemandCap.FILE_DEMAND})
+    capabilities.appoints(DemandCap.DISPATCH, DemandCap.HANDLE)  # dispatchers name handlers

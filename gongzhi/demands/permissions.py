@@ -15,13 +15,14 @@ from gongzhi.bodies.models import Membership
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import rules
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Demand, Follower
 from gongzhi.demands.rules import Action, Role
 from gongzhi.places import rules as place_rules
 
 # A membership lets its holder act for its body on demands (accept, report in, resolve)
 # when its post grants one of these (a plain party member or volunteer only looks on).
-HANDLING_CAPS = frozenset({Cap.HANDLE, Cap.DISPATCH, Cap.VIEW_FIGURES})
+HANDLING_CAPS = frozenset({DemandCap.HANDLE, DemandCap.DISPATCH, Cap.VIEW_FIGURES})
 COMMUNITY_KINDS = frozenset({"residents_committee", "community_party_committee"})
 _CACHE_ATTR = "_gongzhi_demand_memberships"
 
@@ -69,20 +70,21 @@ def compound_path_of(demand: Demand) -> str:
 
 
 def can_file(user, place_path: str) -> bool:
-    """A resident or owner files in their compound (Cap.FILE_DEMAND)."""
-    return _authenticated(user) and access.allows(user, Cap.FILE_DEMAND, place_path)
+    """A resident or owner files in their compound (DemandCap.FILE_DEMAND)."""
+    return _authenticated(user) and access.allows(user, DemandCap.FILE_DEMAND, place_path)
 
 
 def can_file_on_behalf(user, place_path: str) -> bool:
     """Staff file for a resident: dispatchers, and handlers within their scope."""
     return _authenticated(user) and (
-        access.allows(user, Cap.DISPATCH, place_path) or access.allows(user, Cap.HANDLE, place_path)
+        access.allows(user, DemandCap.DISPATCH, place_path)
+        or access.allows(user, DemandCap.HANDLE, place_path)
     )
 
 
 def can_dispatch(user, demand: Demand) -> bool:
-    """支部书记、网格员、社区工作人员 (Cap.DISPATCH) over the demand's place."""
-    return _authenticated(user) and access.allows(user, Cap.DISPATCH, demand.place_path)
+    """支部书记、网格员、社区工作人员 (DemandCap.DISPATCH) over the demand's place."""
+    return _authenticated(user) and access.allows(user, DemandCap.DISPATCH, demand.place_path)
 
 
 def is_reporter(user, demand: Demand) -> bool:
@@ -92,12 +94,15 @@ def is_reporter(user, demand: Demand) -> bool:
 
 
 def can_handle(user, demand: Demand) -> bool:
-    """The handler person, or an active member of the handler body whose scope covers the
-    demand's place (a building leader of building 1 does not handle building 2's)."""
+    """An active member of the handler body whose scope covers the demand's place (a
+    building leader of building 1 does not handle building 2's), or the handler person of
+    a demand dispatched to a person alone. The member who accepted for a body is its
+    handler person only while still a current member: a clerk whose company is dissolved,
+    or whose term ended, handles nothing more of it."""
     if not _authenticated(user):
         return False
-    if demand.handler_person_id and demand.handler_person_id == user.person_id:
-        return True
+    if not demand.handler_body_id:
+        return bool(demand.handler_person_id) and demand.handler_person_id == user.person_id
     if not demand.handler_body_id:
         return False
     return any(
@@ -120,7 +125,7 @@ def can_close(user, demand: Demand) -> bool:
     return any(
         g.kind in COMMUNITY_KINDS
         and g.post != "grid_worker"
-        and Cap.DISPATCH in g.capabilities
+        and DemandCap.DISPATCH in g.capabilities
         and demand.place_path.startswith(g.path)
         for g in access.grants_for(user)
     )
@@ -128,7 +133,7 @@ def can_close(user, demand: Demand) -> bool:
 
 def can_manage_compound(user, compound_path: str) -> bool:
     """Change the compound's routing rules, escalation chain and own categories."""
-    return _authenticated(user) and access.allows(user, Cap.DISPATCH, compound_path)
+    return _authenticated(user) and access.allows(user, DemandCap.DISPATCH, compound_path)
 
 
 def sees_reporter(user, demand: Demand) -> bool:
@@ -160,7 +165,7 @@ def can_view(user, demand: Demand) -> bool:
     if (
         is_reporter(user, demand)
         or can_handle(user, demand)
-        or access.allows(user, Cap.DISPATCH, demand.place_path)
+        or access.allows(user, DemandCap.DISPATCH, demand.place_path)
         or access.allows(user, Cap.VIEW_FIGURES, demand.place_path)
     ):
         return True

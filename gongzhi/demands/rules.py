@@ -62,7 +62,9 @@ class Role(StrEnum):
     """Who someone is relative to one demand (permissions.roles_of computes them)."""
 
     REPORTER = "reporter"  # 诉求人: the person who filed (or for whom staff filed)
-    DISPATCHER = "dispatcher"  # 派单人: Cap.DISPATCH at the demand's place (支部书记、网格员、社区)
+    DISPATCHER = (
+        "dispatcher"  # 派单人: DemandCap.DISPATCH at the demand's place (支部书记、网格员、社区)
+    )
     HANDLER = "handler"  # 承办人: member of the current handler body in scope, or the person
     COMMUNITY = "community"  # 社区: community staff over the place (总结、关闭)
     SYSTEM = "system"  # a scheduled job (actor None)

@@ -33,9 +33,10 @@ from django.utils import timezone
 
 from gongzhi.bodies import rules as body_rules
 from gongzhi.bodies.models import Body
-from gongzhi.core import access
+from gongzhi.core import access, capabilities
 from gongzhi.core.capabilities import Cap
 from gongzhi.demands import permissions, rules
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import (
     Category,
     Demand,
@@ -223,14 +224,22 @@ class InboxRow:
         )
 
 
-# "kind:post" of every post whose holder handles demands for the body (the role table's
-# posts with a handling capability): the argument ``p_handling`` of demands_inbox_page.
-HANDLING_POSTS = sorted(
-    f"{kind}:{post}"
-    for (kind, post), caps in body_rules.ROLE_CAPABILITIES.items()
-    if caps & permissions.HANDLING_CAPS
-)
-assert not body_rules.capabilities_of("", "") & permissions.HANDLING_CAPS  # others only look
+def handling_posts() -> list[str]:
+    """ "kind:post" of every post whose holder handles demands for the body (the role
+    table's posts with a handling capability, every app's grants included): the argument
+    ``p_handling`` of demands_inbox_page. Any other post only looks (tested)."""
+    global _handling_posts
+    if _handling_posts[0] != capabilities.version():
+        posts = sorted(
+            f"{kind}:{post}"
+            for kind, post in body_rules.post_roles()
+            if body_rules.capabilities_of(kind, post) & permissions.HANDLING_CAPS
+        )
+        _handling_posts = (capabilities.version(), posts)
+    return _handling_posts[1]
+
+
+_handling_posts: tuple[int, list[str]] = (-1, [])
 _INBOX_CALL = (
     "SELECT * FROM demands_inbox_page(%s::bigint, %s::text[], %s::date, %s::integer, %s::integer)"
 )
@@ -257,7 +266,7 @@ def inbox_page(user, *, offset: int = 0, limit: int = 20) -> list[InboxRow] | li
     if connection.vendor == "postgresql":
         if not user.person_id:
             return []
-        params = [user.person_id, HANDLING_POSTS, timezone.localdate(), limit, offset]
+        params = [user.person_id, handling_posts(), timezone.localdate(), limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(_INBOX_CALL, params)
             return [InboxRow(*row) for row in cursor.fetchall()]
@@ -288,7 +297,7 @@ def dispatch_board(
     now: dt.datetime | None = None,
 ) -> QuerySet[Demand]:
     """The branch's dispatch board (派单台): demands where the user dispatches, filtered."""
-    qs = Demand.objects.filter(scope_q(user, Cap.DISPATCH))
+    qs = Demand.objects.filter(scope_q(user, DemandCap.DISPATCH))
     if state:
         qs = qs.filter(state=state)
     if category:
@@ -530,7 +539,7 @@ def accounts_handling(demand: Demand) -> list:
 
 def accounts_dispatching(demand: Demand) -> list:
     """Dispatchers over the place: the branch secretary, grid worker, community staff."""
-    return access.holders(Cap.DISPATCH, demand.place_path)
+    return access.holders(DemandCap.DISPATCH, demand.place_path)
 
 
 # --- figures ----------------------------------------------------------------------------

@@ -28,11 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core import access
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import forms as f
 from gongzhi.demands import permissions, rules, selectors, services, web_selectors
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Category, Channel, Kind, PlaceKind, RoutingRule
 from gongzhi.demands.photos import MAX_PHOTOS
 from gongzhi.demands.rules import Action, State
@@ -68,9 +68,9 @@ def _int(value) -> int | None:
 def index(request: HttpRequest) -> HttpResponse:
     """/demands/: the board for dispatchers, the inbox for handlers, else my demands."""
     user = request.user
-    if access.is_superuser(user) or access.paths_for(user, Cap.DISPATCH):
+    if access.is_superuser(user) or access.paths_for(user, DemandCap.DISPATCH):
         return redirect("demands:board")
-    if permissions.handler_memberships(user) or access.paths_for(user, Cap.HANDLE):
+    if permissions.handler_memberships(user) or access.paths_for(user, DemandCap.HANDLE):
         return redirect("demands:inbox")
     return redirect("demands:mine")
 
@@ -356,7 +356,7 @@ def _board_context(request: HttpRequest, query: QueryDict) -> dict:
 def board(request: HttpRequest) -> HttpResponse:
     """派单台: the dispatcher's demands, filtered from the query string (linkable)."""
     user = request.user
-    if not (access.is_superuser(user) or access.paths_for(user, Cap.DISPATCH)):
+    if not (access.is_superuser(user) or access.paths_for(user, DemandCap.DISPATCH)):
         return _refused(request, _("只有支部书记、网格员或社区工作人员可以使用派单台。"))
     context = _board_context(request, request.GET)
     template = "demands/_board_table.html" if _partial(request) else "demands/board.html"

@@ -28,6 +28,7 @@ from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.inputs import ascii_int
 from gongzhi.demands import permissions, rules, selectors
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import (
     Category,
     Demand,
@@ -62,14 +63,14 @@ def filing_compounds(user) -> list[Compound]:
     """The compounds where ``user`` files demands for themself (lives or owns there)."""
     if access.is_superuser(user):
         return []
-    return list(_compounds_at(access.paths_for(user, Cap.FILE_DEMAND)).order_by("name"))
+    return list(_compounds_at(access.paths_for(user, DemandCap.FILE_DEMAND)).order_by("name"))
 
 
 def behalf_compounds(user, limit: int = 200) -> list[Compound]:
     """The compounds where ``user`` may file for a resident (dispatchers and handlers)."""
     if access.is_superuser(user):
         return list(Compound.objects.order_by("name")[:limit])
-    paths = [*access.paths_for(user, Cap.DISPATCH), *access.paths_for(user, Cap.HANDLE)]
+    paths = [*access.paths_for(user, DemandCap.DISPATCH), *access.paths_for(user, DemandCap.HANDLE)]
     return list(_compounds_at(paths).order_by("name")[:limit])
 
 
@@ -78,7 +79,7 @@ def may_file_on_behalf_in(user, compound: Compound) -> bool:
     building): the filing service then checks the place against their scope."""
     if permissions.can_file_on_behalf(user, compound.path):
         return True
-    paths = [*access.paths_for(user, Cap.DISPATCH), *access.paths_for(user, Cap.HANDLE)]
+    paths = [*access.paths_for(user, DemandCap.DISPATCH), *access.paths_for(user, DemandCap.HANDLE)]
     return any(p.startswith(compound.path) for p in paths)
 
 
@@ -270,7 +271,9 @@ def _handling_members(bodies: Sequence[Body]) -> list[Membership]:
         .select_related("person")
         .order_by("body_id", "post", "person__name", "id")
     )
-    return [m for m in rows if Cap.HANDLE in body_rules.capabilities_of(kinds[m.body_id], m.post)]
+    return [
+        m for m in rows if DemandCap.HANDLE in body_rules.capabilities_of(kinds[m.body_id], m.post)
+    ]
 
 
 def _options_for(
@@ -423,13 +426,13 @@ def board_compounds(user, limit: int = 200) -> list[Compound]:
     """The compounds a dispatcher's board covers (for its compound filter and settings)."""
     if access.is_superuser(user):
         return list(Compound.objects.order_by("name")[:limit])
-    return list(_compounds_at(access.paths_for(user, Cap.DISPATCH)).order_by("name")[:limit])
+    return list(_compounds_at(access.paths_for(user, DemandCap.DISPATCH)).order_by("name")[:limit])
 
 
 def board_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
     """Counts for the board's quick filters, in one query over the dispatcher's scope."""
     now = now or timezone.now()
-    return Demand.objects.filter(selectors.scope_q(user, Cap.DISPATCH)).aggregate(
+    return Demand.objects.filter(selectors.scope_q(user, DemandCap.DISPATCH)).aggregate(
         filed=Count("id", filter=Q(state=State.FILED)),
         returned=Count("id", filter=Q(state=State.RETURNED)),
         whistled=Count("id", filter=Q(state=State.WHISTLED)),

@@ -1,6 +1,6 @@
 """Who may do what with lists (清单), built on core.access (grants over the place tree).
 
-* Staff of a list: Cap.DISPATCH over its place (支部书记、社区工作人员), or over a node
+* Staff of a list: DemandCap.DISPATCH over its place (支部书记、社区工作人员), or over a node
   inside it (a 网格员 of one of the compound's grids: grid workers compile the lists of
   the compound they work in). Staff compile, publish, assign, solve and drop; they see drafts.
 * Residents and everyone else who may see the place (places.permissions.can_view_place)
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.bodies.models import Body, BodyKind, Membership, PartyMember, Post
 from gongzhi.core import access, refs
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.lists import rules
 from gongzhi.lists.models import ItemClaim, ListItem, WorkList
 from gongzhi.lists.rules import Action, Role
@@ -40,14 +41,14 @@ def _authenticated(user) -> bool:
 
 
 def is_staff(user, place_path: str) -> bool:
-    """Cap.DISPATCH over ``place_path``; for a compound, also over a node inside it (a grid
+    """DemandCap.DISPATCH over ``place_path``; for a compound, also over a node inside it (a grid
     worker of one of its grids). A branch secretary is not staff of the community's lists."""
     if not _authenticated(user) or not place_path:
         return False
     if access.is_superuser(user):
         return True
     return any(
-        Cap.DISPATCH in g.capabilities
+        DemandCap.DISPATCH in g.capabilities
         and (
             place_path.startswith(g.path)
             or place_rules.ancestor_at(g.path, "compound") == place_path
@@ -82,7 +83,7 @@ def can_view_figures(user, place_path: str) -> bool:
     resident their own compound's)."""
     return _authenticated(user) and any(
         access.allows(user, cap, place_path)
-        for cap in (Cap.VIEW_FIGURES, Cap.DISPATCH, Cap.VIEW_PLACE)
+        for cap in (Cap.VIEW_FIGURES, DemandCap.DISPATCH, Cap.VIEW_PLACE)
     )
 
 
@@ -96,7 +97,7 @@ def visible_lists_q(user) -> Q:
     public = Q(pk__in=[])
     for g in access.grants_for(user):
         under = Q(place_path__startswith=g.path)  # lists in the grant's place
-        if Cap.DISPATCH in g.capabilities:
+        if DemandCap.DISPATCH in g.capabilities:
             staff |= under
             compound = place_rules.ancestor_at(g.path, "compound")
             if compound:  # a grid worker: staff of the compound their grid is in

@@ -123,7 +123,7 @@ def check_list_move(source: str, target: str) -> ListState:
 class Role(StrEnum):
     """Who someone is relative to one item (permissions.roles_of computes them)."""
 
-    STAFF = "staff"  # Cap.DISPATCH over the list's place: 支部书记、网格员、社区工作人员
+    STAFF = "staff"  # DemandCap.DISPATCH over the list's place: 支部书记、网格员、社区工作人员
     ELIGIBLE = "eligible"  # may claim: partner-unit liaison over the place, or 双报到 here
     CLAIMANT = "claimant"  # holds the item's active claim (the unit's liaison, or the member)
     SYSTEM = "system"  # actor None: a command or the demo loader, trusted

@@ -13,8 +13,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongzhi.bodies.models import Body, BodyKind, Membership, PartyMember, Post
 from gongzhi.core import access
-from gongzhi.core.capabilities import Cap
 from gongzhi.demands import rules as demand_rules
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Demand
 from gongzhi.lists import permissions, rules
 from gongzhi.lists.models import ItemClaim, ItemProgress, ListItem, Milestone, WorkList
@@ -102,7 +102,7 @@ def demands_to_compile(user, work_list: WorkList) -> QuerySet[Demand]:
     if access.is_superuser(user):
         scope = Q()
     else:
-        for path in access.paths_for(user, Cap.DISPATCH):
+        for path in access.paths_for(user, DemandCap.DISPATCH):
             scope |= Q(place_path__startswith=path)
     place = (
         Q(compound_id=work_list.compound_id)
@@ -263,8 +263,8 @@ def _accounts_of_persons(person_ids) -> list[Account]:
 
 
 def owner_accounts(work_list: WorkList) -> list[Account]:
-    """The list's compiler, and the staff (Cap.DISPATCH) whose scope covers its place."""
-    accounts = {a.pk: a for a in access.holders(Cap.DISPATCH, work_list.place_path)}
+    """The list's compiler, and the staff (DemandCap.DISPATCH) whose scope covers its place."""
+    accounts = {a.pk: a for a in access.holders(DemandCap.DISPATCH, work_list.place_path)}
     if work_list.created_by_id and work_list.created_by_id not in accounts:
         creator = Account.objects.filter(pk=work_list.created_by_id, is_active=True).first()
         if creator is not None:

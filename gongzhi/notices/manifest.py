@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import registry
+from gongzhi.core import capabilities, registry
+from gongzhi.notices.capabilities import NoticeCap
 
 
 def register() -> None:
@@ -14,3 +15,9 @@ def register() -> None:
     )
     registry.add_compound_link("notices", _("公告栏"), "notices:board", order=10)
     registry.add_audit_actions("notices", {"notice.post": _("发布公告")})
+    from gongzhi.bodies import rules as roles
+
+    capabilities.grant(
+        [*roles.COMMUNITY_STAFF, *roles.BRANCH_LEADS, *roles.GRID_WORKERS, *roles.OWNERS_CHAIRS],
+        {NoticeCap.POST_NOTICE},
+    )

@@ -7,30 +7,27 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gongzhi.core import access
-from gongzhi.core.capabilities import Cap
+from gongzhi.notices.capabilities import NoticeCap
 from gongzhi.notices.models import Notice
 from gongzhi.places.models import Compound
 from gongzhi.places.permissions import can_view_place
 
-# No capability is dedicated to posting notices yet: the staff of a compound who run
-# its business may post (community staff, owners' committee chairs, branch leads, grid
-# workers). A dedicated Cap.POST_NOTICE in core would be cleaner.
-POSTING_CAPS = (Cap.MANAGE_VOTES, Cap.MANAGE_BODIES, Cap.DISPATCH)
-
 
 def can_post_notice(user, compound: Compound) -> bool:
-    return any(access.allows(user, cap, compound.path) for cap in POSTING_CAPS)
+    """Those who run the compound's business (NoticeCap.POST_NOTICE: community staff,
+    branch leads, grid workers, owners' committee chairs)."""
+    return access.allows(user, NoticeCap.POST_NOTICE, compound.path)
 
 
 def _caps_at(user, path: str) -> list[str]:
-    return [cap.value for cap in Cap if access.allows(user, cap, path)]
+    return sorted(access.capabilities_at(user, path))
 
 
 def can_view_notice(user, notice: Notice) -> bool:
     path = notice.compound.path
     if not can_view_place(user, path):
         return False
-    return not notice.audience_cap or access.allows(user, Cap(notice.audience_cap), path)
+    return not notice.audience_cap or access.allows(user, notice.audience_cap, path)
 
 
 def notices_visible_to(user, compound: Compound) -> QuerySet[Notice]:

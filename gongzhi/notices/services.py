@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
-from gongzhi.core import text, uploads
+from gongzhi.core import capabilities, text, uploads
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
 from gongzhi.notices import permissions
 from gongzhi.notices.models import SYSTEM_KINDS, Notice, NoticeKind
@@ -88,7 +87,7 @@ def _post(*, actor, compound, title, body, kind, related, attachment, pinned, au
     body = text.clean(body or "")
     if kind not in NoticeKind.values:
         raise ValidationError({"kind": _("未知的公示类别。")})
-    if audience_cap and audience_cap not in {c.value for c in Cap}:
+    if audience_cap and audience_cap not in capabilities.known():
         raise ValidationError({"audience_cap": _("未知的可见范围。")})
     if attachment is not None:
         validate_attachment(attachment)

@@ -8,13 +8,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core import access
+from gongzhi.core import access, capabilities
 from gongzhi.core.access import Grant
 from gongzhi.core.capabilities import Cap
 from gongzhi.people.rules import Reveal
-
-RESIDENT_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND})
-OWNER_CAPS = frozenset({Cap.VIEW_PLACE, Cap.FILE_DEMAND, Cap.VOTE})
 
 
 def residence_grants(user) -> Iterator[Grant]:
@@ -28,11 +25,11 @@ def residence_grants(user) -> Iterator[Grant]:
             continue
         seen.add((home.compound_path, home.relation))
         if home.relation == "resident":
-            yield Grant(home.compound_path, RESIDENT_CAPS,
+            yield Grant(home.compound_path, capabilities.standing(capabilities.RESIDENT),
                         _("%(compound)s · 居民") % {"compound": home.compound_name},
                         kind="resident")  # fmt: skip
         else:
-            yield Grant(home.compound_path, OWNER_CAPS,
+            yield Grant(home.compound_path, capabilities.standing(capabilities.OWNER),
                         _("%(compound)s · 业主") % {"compound": home.compound_name},
                         kind="owner")  # fmt: skip
 
@@ -107,12 +104,22 @@ def register_person_places(provider: PersonPlaces) -> None:
 
 def registered_paths(person_ids: Iterable[int]) -> dict[int, list[str]]:
     """Where each person is registered (see above); people registered nowhere are absent."""
-    from gongzhi.people.models import Ownership, Residency
-
     ids = sorted({int(i) for i in person_ids})
-    found: dict[int, set[str]] = {}
     if not ids:
         return {}
+    found = _home_paths(ids)
+    homeless = [i for i in ids if i not in found]
+    for provider in _person_places if homeless else ():
+        for person_id, paths in provider(homeless).items():
+            found.setdefault(person_id, set()).update(p for p in paths if p)
+    return {i: sorted(paths) for i, paths in found.items() if paths}
+
+
+def _home_paths(ids: list[int]) -> dict[int, set[str]]:
+    """The rooms each person lives in or owns now."""
+    from gongzhi.people.models import Ownership, Residency
+
+    found: dict[int, set[str]] = {}
     for person_id, path in Residency.objects.filter(
         person_id__in=ids, until__isnull=True, household__moved_out__isnull=True
     ).values_list("person_id", "household__room__path"):
@@ -121,11 +128,7 @@ def registered_paths(person_ids: Iterable[int]) -> dict[int, list[str]]:
         person_id__in=ids, until__isnull=True
     ).values_list("person_id", "room__path"):
         found.setdefault(person_id, set()).add(path)
-    homeless = [i for i in ids if i not in found]
-    for provider in _person_places if homeless else ():
-        for person_id, paths in provider(homeless).items():
-            found.setdefault(person_id, set()).update(p for p in paths if p)
-    return {i: sorted(paths) for i, paths in found.items() if paths}
+    return found
 
 
 def can_reach_person(user, person, capability: Cap, *, paths: list[str] | None = None) -> bool:
@@ -157,10 +160,9 @@ def person_getter(capability: Cap):
 
 
 def lives_or_owns_in(person, compound_path: str) -> bool:
-    """Does ``person`` live in or own a room of the compound at ``compound_path`` now?"""
-    return any(
-        p.startswith(compound_path) for p in registered_paths([person.pk]).get(person.pk, [])
-    )
+    """Does ``person`` live in or own a room of the compound at ``compound_path`` now? (A
+    post there is no home: a property clerk is not one of the compound's residents.)"""
+    return any(p.startswith(compound_path) for p in _home_paths([person.pk]).get(person.pk, ()))
 
 
 def get_resident_for(user, compound, pk: int, *, capability: Cap | None = None):

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import registry
-from gongzhi.core.capabilities import Cap
+from gongzhi.core import capabilities, registry
+from gongzhi.voting.capabilities import VotingCap
 
 
 @dataclass
@@ -56,11 +56,11 @@ def register() -> None:
         order=30,
     )  # fmt: skip
     registry.add_compound_link(
-        "voting", _("业主大会表决"), "voting:assemblies", needs={Cap.VOTE, Cap.MANAGE_VOTES},
+        "voting", _("业主大会表决"), "voting:assemblies", needs={VotingCap.VOTE, VotingCap.MANAGE_VOTES},
         order=50,
     )  # fmt: skip
     registry.add_compound_link(
-        "voting", _("换届选举"), "voting:elections", needs={Cap.MANAGE_VOTES}, order=51
+        "voting", _("换届选举"), "voting:elections", needs={VotingCap.MANAGE_VOTES}, order=51
     )
     registry.add_card_section("voting", "voting_right", "voting/_card_voting_right.html",
                               voting_right, order=10)  # fmt: skip
@@ -95,4 +95,10 @@ def register() -> None:
             "election.file": _("选举结果备案"),
             "election.filing_reminder": _("备案提醒"),
         },
+    )
+    from gongzhi.bodies import rules as roles
+
+    capabilities.grant([capabilities.OWNER], {VotingCap.VOTE})  # 业主 vote (民法典第278条)
+    capabilities.grant(  # those who run assemblies and elections
+        [*roles.COMMUNITY_STAFF, *roles.OWNERS_CHAIRS], {VotingCap.MANAGE_VOTES}
     )

@@ -2,7 +2,7 @@
 
 * Seeing an assembly or election: whoever may see its compound (places.permissions).
 * Managing it (drafting, drawing and correcting the roll, opening, closing, publishing,
-  nominating on someone's behalf, checking eligibility, filing): Cap.MANAGE_VOTES at the
+  nominating on someone's behalf, checking eligibility, filing): VotingCap.MANAGE_VOTES at the
   compound — community staff and owners' committee chairs.
 * Voting: being on the assembly's frozen roll (as the designated voter), or holding a
   registered proxy for someone who is. The roll, not today's ownership, decides.
@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from gongzhi.core import access
-from gongzhi.core.capabilities import Cap
 from gongzhi.places.models import Compound
 from gongzhi.places.permissions import can_view_place
+from gongzhi.voting.capabilities import VotingCap
 from gongzhi.voting.models import (
     Assembly,
     Candidate,
@@ -56,7 +56,7 @@ def can_view_assembly(user, assembly: Assembly) -> bool:
 
 
 def can_manage_votes(user, compound: Compound) -> bool:
-    return access.allows(user, Cap.MANAGE_VOTES, compound.path)
+    return access.allows(user, VotingCap.MANAGE_VOTES, compound.path)
 
 
 def can_manage_assembly(user, assembly: Assembly) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from gongzhi.places.permissions import compounds_visible_to
 from gongzhi.voting import ledger, rules
+from gongzhi.voting.capabilities import VotingCap
 from gongzhi.voting.models import (
     Assembly,
     Ballot,
@@ -421,9 +422,8 @@ def street_office_of(compound):
 
 
 def vote_managers_of(compound):
-    """Accounts holding Cap.MANAGE_VOTES at the compound (core.access.holders; superusers
+    """Accounts holding VotingCap.MANAGE_VOTES at the compound (core.access.holders; superusers
     are not included)."""
     from gongzhi.core.access import holders
-    from gongzhi.core.capabilities import Cap
 
-    return holders(Cap.MANAGE_VOTES, compound.path)
+    return holders(VotingCap.MANAGE_VOTES, compound.path)

@@ -18,13 +18,14 @@ from gongzhi.bodies import selectors
 from gongzhi.bodies.models import Body, BodyKind, Membership, Post
 from gongzhi.bodies.permissions import membership_grants
 from gongzhi.core import access
-from gongzhi.core.capabilities import Cap
 from gongzhi.demands import permissions as demand_permissions
 from gongzhi.demands import selectors as demand_selectors
 from gongzhi.demands import services as demand_services
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Category, PlaceKind
 from gongzhi.people.models import Account
 from gongzhi.people.permissions import registered_paths
+from gongzhi.voting.capabilities import VotingCap
 from tests.factories import AccountFactory, BodyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,8 @@ def _readers(cast, demand):
     """What the clerk of A's property company holds, each as one reader of posts sees it."""
     clerk = fresh(cast.clerk)
     return {
-        "grants (access.allows)": access.allows(clerk, Cap.HANDLE, cast.room_a.path),
-        "access.holders": clerk in access.holders(Cap.HANDLE, cast.room_a.path),
+        "grants (access.allows)": access.allows(clerk, DemandCap.HANDLE, cast.room_a.path),
+        "access.holders": clerk in access.holders(DemandCap.HANDLE, cast.room_a.path),
         "demands.handler_memberships": bool(demand_permissions.handler_memberships(clerk)),
         "demands.can_handle": demand_permissions.can_handle(fresh(cast.clerk), demand),
         "demands.inbox_for": list(demand_selectors.inbox_for(fresh(cast.clerk))) == [demand],
@@ -168,7 +169,7 @@ def test_the_chair_of_a_dissolved_owners_committee_manages_no_vote(cast):
     assert cast.owners_chair in vote_managers_of(cast.a)
     dissolve(cast.owners_committee_a)
     assert cast.owners_chair not in vote_managers_of(cast.a)
-    assert not access.allows(fresh(cast.owners_chair), Cap.MANAGE_VOTES, cast.a.path)
+    assert not access.allows(fresh(cast.owners_chair), VotingCap.MANAGE_VOTES, cast.a.path)
 
 
 def test_who_to_tell_and_who_manages_are_the_holders_of_the_capability(cast, dispatched):
@@ -179,12 +180,12 @@ def test_who_to_tell_and_who_manages_are_the_holders_of_the_capability(cast, dis
     from gongzhi.lists.selectors import owner_accounts
     from gongzhi.voting.selectors import vote_managers_of
 
-    at_room = access.holders(Cap.DISPATCH, cast.room_a.path)
+    at_room = access.holders(DemandCap.DISPATCH, cast.room_a.path)
     assert {cast.secretary, cast.grid_worker, cast.community_worker} == set(at_room)
     assert demand_selectors.accounts_dispatching(dispatched) == at_room
     work_list = SimpleNamespace(place_path=cast.a.path, created_by_id=None)
-    assert owner_accounts(work_list) == access.holders(Cap.DISPATCH, cast.a.path)
-    assert list(vote_managers_of(cast.a)) == access.holders(Cap.MANAGE_VOTES, cast.a.path)
+    assert owner_accounts(work_list) == access.holders(DemandCap.DISPATCH, cast.a.path)
+    assert list(vote_managers_of(cast.a)) == access.holders(VotingCap.MANAGE_VOTES, cast.a.path)
     assert demand_selectors.accounts_of_body(cast.property_a.pk, cast.room_a.path) == [cast.clerk]
     dissolve(cast.branch_a)
     assert cast.secretary not in demand_selectors.accounts_dispatching(dispatched)

@@ -21,6 +21,7 @@ from gongzhi.bodies.models import (
 )
 from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands.capabilities import DemandCap
 from tests.factories import (
     AccountFactory,
     HouseholdFactory,
@@ -153,7 +154,7 @@ def test_ended_membership_no_longer_grants(cast):
         actor=cast.community_worker, membership=membership, end=TODAY - dt.timedelta(days=1)
     )
     access.forget(cast.clerk)
-    assert not access.allows(cast.clerk, Cap.HANDLE, cast.room_a.path)
+    assert not access.allows(cast.clerk, DemandCap.HANDLE, cast.room_a.path)
     event = AuditEvent.objects.get(action="membership.end")
     assert event.before == {"end": None}
     assert event.after == {"end": (TODAY - dt.timedelta(days=1)).isoformat()}
@@ -163,7 +164,7 @@ def test_membership_ending_today_still_grants_today(cast):
     membership = Membership.objects.get(person=cast.clerk.person)
     services.membership_end(actor=cast.community_worker, membership=membership, end=TODAY)
     access.forget(cast.clerk)
-    assert access.allows(cast.clerk, Cap.HANDLE, cast.room_a.path)
+    assert access.allows(cast.clerk, DemandCap.HANDLE, cast.room_a.path)
 
 
 # --- 双报到: in-service party members register where they live ----------------------------
@@ -191,8 +192,8 @@ def test_in_service_member_registers_and_may_handle_in_the_community(cast):
         is_in_service=True, registered_community=cast.community,
     )  # fmt: skip
     assert member.registered_on == TODAY
-    assert access.allows(account, Cap.HANDLE, cast.b.path)
-    assert not access.allows(account, Cap.HANDLE, cast.z.path)
+    assert access.allows(account, DemandCap.HANDLE, cast.b.path)
+    assert not access.allows(account, DemandCap.HANDLE, cast.z.path)
     assert not access.allows(account, Cap.VIEW_ROSTER, cast.a.path)
     event = AuditEvent.objects.get(action="party_member.register")
     assert event.place_path == cast.community.path

@@ -23,9 +23,11 @@ from gongzhi.core import access
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.demo import DEMO_COMPOUNDS
 from gongzhi.core.demo.context import DEMO_PASSWORD, ROLES
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.people.models import Account, Household, Ownership, Person, Residency
 from gongzhi.people.rules import is_id_number, is_mobile
 from gongzhi.places.models import Building, Compound, District, Room
+from gongzhi.voting.capabilities import VotingCap
 
 
 # Runs first, before the module's demo exists: an existing district of the same name
@@ -230,13 +232,13 @@ def test_demo_accounts_hold_the_grants_of_their_roles(tp):
     room = Room.objects.filter(compound=tp).first()
     assert account["admin"].is_superuser
     assert access.allows(account["branch_secretary"], Cap.MANAGE_BODIES, tp.path)
-    assert access.allows(account["branch_secretary"], Cap.MANAGE_VOTES, tp.path)  # as chair
-    assert access.allows(account["property_clerk"], Cap.HANDLE, room.path)
-    assert not access.allows(account["property_clerk_other"], Cap.HANDLE, room.path)
+    assert access.allows(account["branch_secretary"], VotingCap.MANAGE_VOTES, tp.path)  # as chair
+    assert access.allows(account["property_clerk"], DemandCap.HANDLE, room.path)
+    assert not access.allows(account["property_clerk_other"], DemandCap.HANDLE, room.path)
     assert access.allows(account["community_worker"], Cap.EDIT_ROSTER, tp.path)
     assert access.allows(account["street_official"], Cap.VIEW_FIGURES, tp.path)
-    assert access.allows(account["owner"], Cap.VOTE, tp.path)
-    assert not access.allows(account["tenant"], Cap.VOTE, tp.path)
+    assert access.allows(account["owner"], VotingCap.VOTE, tp.path)
+    assert not access.allows(account["tenant"], VotingCap.VOTE, tp.path)
     for role in ROLES[1:]:
         assert access.grants_for(account[role.key]), role.key
 

@@ -147,3 +147,20 @@ def test_audit_record_refuses_an_undeclared_action(cast):
         audit.record(actor=None, action="membership.apoint", obj=cast.a)
     with transaction.atomic():
         audit.record(actor=None, action="plugin_app.water", obj=cast.a)
+
+
+@pytest.mark.django_db
+def test_the_plugin_capability_is_granted_through_the_role_table(cast):
+    from gongzhi.bodies import rules as roles
+    from gongzhi.core import access, capabilities
+    from tests.plugin_app.capabilities import GardenCap
+    from tests.plugin_app.permissions import can_water
+
+    assert capabilities.app_of(GardenCap.WATER) == "plugin_app"
+    assert GardenCap.WATER in roles.capabilities_of("compound_party_branch", "building_leader")
+    assert GardenCap.WATER in capabilities.standing(capabilities.RESIDENT)
+    assert GardenCap.WATER not in capabilities.standing(capabilities.OWNER)
+    assert can_water(cast.building_leader, cast.room_a.path)
+    assert not can_water(cast.building_leader, cast.room_b.path)  # outside the building
+    assert not can_water(cast.clerk, cast.room_a.path)
+    assert cast.building_leader in access.holders(GardenCap.WATER, cast.room_a.path)

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.capabilities import Cap
 from gongzhi.notices import services
 from gongzhi.notices.models import Notice, NoticeKind
+from gongzhi.voting.capabilities import VotingCap
 from tests import documents
 
 PDF = documents.PDF
@@ -67,7 +67,11 @@ def test_board_is_scoped_to_the_compound(client, cast):
 
 def test_staff_only_notices_are_hidden_from_residents(client, cast):
     notice = _post(
-        None, cast.a, title="备案提醒", kind=NoticeKind.REMINDER, audience_cap=Cap.MANAGE_VOTES
+        None,
+        cast.a,
+        title="备案提醒",
+        kind=NoticeKind.REMINDER,
+        audience_cap=VotingCap.MANAGE_VOTES,
     )
     client.force_login(cast.owner)
     assert "备案提醒" not in client.get(f"/compounds/{cast.a.pk}/notices/").content.decode()
@@ -102,7 +106,7 @@ def test_post_form_for_staff(client, cast):
 def test_api_lists_the_board_and_scopes_it(cast):
     _post(cast.community_worker, cast.a, title="一")
     _post(cast.community_worker, cast.a, title="二", pinned=True)
-    _post(None, cast.a, title="仅工作人员", audience_cap=Cap.MANAGE_VOTES)
+    _post(None, cast.a, title="仅工作人员", audience_cap=VotingCap.MANAGE_VOTES)
     api = APIClient()
     api.force_authenticate(cast.owner)
     listed = api.get(f"/api/v1/compounds/{cast.a.pk}/notices/").json()

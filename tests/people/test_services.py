@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.people import services
 from gongzhi.people.models import Account, Household, Ownership, Person, Residency, SmsCode
 from gongzhi.people.sms import MemorySmsSender
@@ -309,12 +310,11 @@ def test_resident_add_is_audited(cast, room):
 
 def test_new_resident_gains_the_residents_grant(cast, room):
     from gongzhi.core import access
-    from gongzhi.core.capabilities import Cap
 
     account = AccountFactory()
     services.household_add(actor=cast.community_worker, room=room, head=account.person)
-    assert access.allows(account, Cap.FILE_DEMAND, cast.a.path)
-    assert not access.allows(account, Cap.FILE_DEMAND, cast.b.path)
+    assert access.allows(account, DemandCap.FILE_DEMAND, cast.a.path)
+    assert not access.allows(account, DemandCap.FILE_DEMAND, cast.b.path)
 
 
 def test_account_create_is_audited_without_the_password(cast):

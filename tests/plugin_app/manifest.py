@@ -1,8 +1,11 @@
 """Everything the test app plugs in: nav, compound link, figures, card section, audit
-actions, a periodic job, a notification kind and a demo loader."""
+actions, a periodic job, a notification kind, a demo loader, and a capability granted to
+a standing role and a group of posts."""
 
-from gongzhi.core import registry, schedules
+from gongzhi.bodies import rules as roles
+from gongzhi.core import capabilities, registry, schedules
 from gongzhi.core.capabilities import Cap
+from tests.plugin_app.capabilities import GardenCap
 
 DEMO_RUNS: list = []
 
@@ -33,6 +36,8 @@ def register() -> None:
     registry.add_card_section("plugin_app", "plugin_app", "plugin_app/_section.html", _section)
     registry.add_audit_actions("plugin_app", {"plugin_app.water": "浇水"})
     registry.add_demo_loader("plugin_app", _demo, order=99)
+    capabilities.grant([capabilities.RESIDENT, *roles.BUILDING_LEADERS], {GardenCap.WATER})
+    capabilities.appoints(Cap.MANAGE_BODIES, GardenCap.WATER)  # whoever names building leaders
     registry.add_feature("plugin_app", "小区花园", "一起种花、浇水。", order=99)
     schedules.register("plugin_app.water", "tests.plugin_app.manifest._figures", 60)
 

@@ -9,7 +9,7 @@ from tests.voting.helpers import open_assembly
 
 @pytest.fixture
 def staff(cast):
-    """Two managers of compound A (Cap.MANAGE_VOTES): the community worker and the
+    """Two managers of compound A (VotingCap.MANAGE_VOTES): the community worker and the
     owners' committee chair. Paper ballots need both: one enters, the other confirms."""
     for user in (cast.community_worker, cast.owners_chair):
         access.forget(user)

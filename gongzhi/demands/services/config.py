@@ -1,6 +1,6 @@
 """A compound's own settings for demands: categories, routing rules, escalation chain.
 
-The branch secretary or community staff (Cap.DISPATCH over the compound) change them;
+The branch secretary or community staff (DemandCap.DISPATCH over the compound) change them;
 global categories are for the system (actor None) or a superuser.
 """
 

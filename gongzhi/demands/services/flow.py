@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from gongzhi.bodies.models import Body, Membership
 from gongzhi.core import access, refs, sql
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.demands import notify, permissions, rules, selectors
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import (
     Demand,
     Evaluation,
@@ -72,7 +72,7 @@ def _check_person(demand: Demand, body: Body | None, person: Person) -> str | No
             raise _person_refusal(body)
         return post
     account = getattr(person, "account", None) if person.pk else None
-    if account is None or not access.allows(account, Cap.HANDLE, demand.place_path):
+    if account is None or not access.allows(account, DemandCap.HANDLE, demand.place_path):
         raise _person_refusal(None)
     return None
 

@@ -13,9 +13,9 @@ from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
 from gongzhi.core import access, refs
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.demands import permissions as demand_permissions
 from gongzhi.demands import rules as demand_rules
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Category, Demand, Kind, PlaceKind
 from gongzhi.lists import rules
 from gongzhi.lists.models import ListItem, Milestone, WorkList
@@ -199,7 +199,9 @@ def items_add_from_demands(
             }
         )
     if actor is not None:
-        beyond = [i for i in ids if not access.allows(actor, Cap.DISPATCH, found[i].place_path)]
+        beyond = [
+            i for i in ids if not access.allows(actor, DemandCap.DISPATCH, found[i].place_path)
+        ]
         ensure(
             not beyond,
             _("以下诉求不在您负责的范围内:%(ids)s。") % {"ids": _numbers(beyond)},

@@ -24,12 +24,12 @@ from django.utils.translation import pgettext
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
 from gongzhi.notifications.outbox import later
 from gongzhi.people import permissions as people_permissions
 from gongzhi.people.models import Person
 from gongzhi.voting import ledger, permissions, rules
+from gongzhi.voting.capabilities import VotingCap
 from gongzhi.voting.models import (
     Assembly,
     Ballot,
@@ -330,7 +330,9 @@ def proxy_register(
     ensure_field(
         actor is None
         or getattr(actor, "person_id", None) == holder.pk
-        or people_permissions.can_reach_person(actor, holder, Cap.MANAGE_VOTES, paths=registered),
+        or people_permissions.can_reach_person(
+            actor, holder, VotingCap.MANAGE_VOTES, paths=registered
+        ),
         "holder",
         people_permissions.PERSON_NOT_FOUND,
     )

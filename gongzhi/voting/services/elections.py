@@ -16,7 +16,6 @@ from gongzhi.audit import services as audit
 from gongzhi.audit.services import snapshot
 from gongzhi.bodies.models import Body, BodyKind, PartyMember
 from gongzhi.core.access import ensure
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.refs import ensure_field
 from gongzhi.notices.models import NoticeKind
 from gongzhi.notices.services import notice_publish
@@ -24,6 +23,7 @@ from gongzhi.people.models import Person
 from gongzhi.people.permissions import PERSON_NOT_FOUND, can_reach_person, registered_paths
 from gongzhi.places.models import Compound
 from gongzhi.voting import permissions, rules
+from gongzhi.voting.capabilities import VotingCap
 from gongzhi.voting.models import Assembly, Candidate, CandidateStatus, Election
 from gongzhi.voting.services._common import (
     fmt_time,
@@ -78,7 +78,7 @@ def _within_reach(actor, election: Election, person_ids: set[int]) -> bool:
     return all(
         any(p.startswith(path) for p in where.get(i, ()))
         or actor is None
-        or can_reach_person(actor, Person(pk=i), Cap.MANAGE_VOTES, paths=where.get(i, []))
+        or can_reach_person(actor, Person(pk=i), VotingCap.MANAGE_VOTES, paths=where.get(i, []))
         for i in person_ids
     )
 

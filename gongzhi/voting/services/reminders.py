@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gongzhi.audit import services as audit
-from gongzhi.core.capabilities import Cap
 from gongzhi.core.timefmt import local_day
 from gongzhi.notices.models import NoticeKind
 from gongzhi.notices.services import notice_publish
 from gongzhi.voting import rules
+from gongzhi.voting.capabilities import VotingCap
 from gongzhi.voting.models import Election
 
 
@@ -53,7 +53,7 @@ def filing_reminder_words(params) -> tuple[str, str]:
 def remind_unfiled_elections(now: dt.datetime) -> int:
     """Remind the compound's vote managers of every election counted more than 30 days
     ago and still not filed with the street office. Each election is reminded once: a
-    notice on the board for holders of Cap.MANAGE_VOTES only, an in-app notification to
+    notice on the board for holders of VotingCap.MANAGE_VOTES only, an in-app notification to
     each of them, and an audit event by the system (actor None)."""
     deadline = now - dt.timedelta(days=rules.FILING_DEADLINE_DAYS)
     due = Election.objects.filter(
@@ -94,7 +94,7 @@ def remind_unfiled_elections(now: dt.datetime) -> int:
                 },
                 kind=NoticeKind.REMINDER,
                 related=election,
-                audience_cap=Cap.MANAGE_VOTES,
+                audience_cap=VotingCap.MANAGE_VOTES,
             )
             _notify_managers(election, days)
             election.filing_reminded_at = now

@@ -1,17 +1,7 @@
-"""THE permission matrix: every role of the cast × every action × inside and outside scope.
-
-The tables below are the documentation. Each names, for one place, the actions each role
-of tests/cast.py may take there; every other (role, action) pair must be refused. The
-places:
-
-- ``A``: compound A itself (its page, roster, bodies, audit log, figures).
-- ``A/1号楼``: a room of building 1 of A, which lies in grid 甲一网格: the building
-  leader and the grid worker act here, while at the level of A they only *reach* it.
-- ``B``: the other compound of community C1 (the community worker's, not A's staff's).
-- ``Z``: the compound of community C2, same street (only the street official's).
-
-A new role or a changed capability must change a table here, in plain sight.
-"""
+"""The capability table of the permission matrix (tests/permission_matrix/tables.py):
+every role of the cast × every capability question × inside and outside scope, asked
+through the platform's predicates and ``access.allows``. The apps' own predicates are
+asked by test_predicates.py."""
 
 from __future__ import annotations
 
@@ -22,102 +12,36 @@ from django.http import Http404
 
 from gongzhi.audit import permissions as audit_permissions
 from gongzhi.bodies import permissions as bodies_permissions
+from gongzhi.bodies import rules as body_rules
 from gongzhi.bodies.models import Body, BodyKind, Post
-from gongzhi.bodies.rules import ROLE_CAPABILITIES
-from gongzhi.core import access
+from gongzhi.core import access, capabilities
 from gongzhi.core.capabilities import Cap
+from gongzhi.demands.capabilities import DemandCap
 from gongzhi.people import permissions as people_permissions
 from gongzhi.places import permissions as places_permissions
+from gongzhi.voting.capabilities import VotingCap
 from tests.cast import Cast
-
-ROLES = (
-    "resident", "owner", "building_leader", "clerk", "clerk_b", "secretary", "owners_chair",
-    "grid_worker", "community_worker", "street_official", "outsider", "nobody",
-)  # fmt: skip
-
-# The actions, each a question about one place (given by its path).
-VIEW_PLACE = "view place"  # the compound page: places.permissions.get_compound_for
-VIEW_ROSTER = "view roster"  # people.permissions.can_view_roster
-# Personal data in full, split by need (docs/privacy.md); masked for everyone else:
-VIEW_PHONE = "see phones"  # people.permissions.can_view_phone
-VIEW_ID_NUMBER = "see ID numbers"  # people.permissions.can_view_id_number
-VIEW_CARE = "see care flags"  # people.permissions.can_view_care
-EDIT_ROSTER = "edit/import roster"  # people.permissions.can_edit_roster
-MANAGE_BODIES = "manage bodies"  # bodies.permissions.can_manage_members (branch_a in A)
-VIEW_AUDIT = "view audit"  # audit.permissions.can_view_audit
-EXPORT_AUDIT = "export audit"  # audit.permissions.can_export_audit
-VIEW_FIGURES = "view figures"  # Cap.VIEW_FIGURES
-DISPATCH = "dispatch"  # Cap.DISPATCH
-HANDLE = "handle"  # Cap.HANDLE
-VOTE = "vote"  # Cap.VOTE
-
-ACTIONS = (
-    VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_ID_NUMBER, VIEW_CARE, EDIT_ROSTER,
-    MANAGE_BODIES, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES, DISPATCH, HANDLE, VOTE,
-)  # fmt: skip
-
-NOTHING: frozenset[str] = frozenset()
-COMMUNITY_STAFF = frozenset(
-    {VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_ID_NUMBER, VIEW_CARE, EDIT_ROSTER,
-     MANAGE_BODIES, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES, DISPATCH}
-)  # fmt: skip
-STREET = frozenset({VIEW_PLACE, VIEW_AUDIT, EXPORT_AUDIT, VIEW_FIGURES})
-CLERK = frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, HANDLE})  # phones, no IDs, no care
-
-# ------------------------------------------------------------------ compound A itself
-IN_A: dict[str, frozenset[str]] = {
-    "resident": frozenset({VIEW_PLACE}),
-    "owner": frozenset({VIEW_PLACE, VOTE}),
-    "building_leader": frozenset({VIEW_PLACE}),  # reaches A; acts in building 1 only
-    "clerk": CLERK,
-    "clerk_b": NOTHING,
-    "secretary": frozenset(
-        {
-            VIEW_PLACE,
-            VIEW_ROSTER,
-            VIEW_PHONE,
-            VIEW_CARE,
-            MANAGE_BODIES,
-            VIEW_AUDIT,
-            VIEW_FIGURES,
-            DISPATCH,
-        }
-    ),  # fmt: skip
-    "owners_chair": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_FIGURES, HANDLE}),
-    "grid_worker": frozenset({VIEW_PLACE}),  # reaches A; acts in grid 甲一网格 only
-    "community_worker": COMMUNITY_STAFF,
-    "street_official": STREET,
-    "outsider": NOTHING,
-    "nobody": NOTHING,
-}
-
-# ------------------------------------------------ a room of building 1 (grid 甲一网格) of A
-IN_ROOM_OF_A: dict[str, frozenset[str]] = {
-    **IN_A,
-    "building_leader": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, HANDLE}),
-    "grid_worker": frozenset({VIEW_PLACE, VIEW_ROSTER, VIEW_PHONE, VIEW_CARE, DISPATCH}),
-}
-
-# -------------------------------------------------- compound B (same community as A)
-IN_B: dict[str, frozenset[str]] = {
-    **dict.fromkeys(ROLES, NOTHING),
-    "clerk_b": CLERK,
-    "community_worker": COMMUNITY_STAFF,
-    "street_official": STREET,
-}
-
-# ------------------------------------------- compound Z (other community, same street)
-IN_Z: dict[str, frozenset[str]] = {
-    **dict.fromkeys(ROLES, NOTHING),
-    "street_official": STREET,
-    "outsider": frozenset({VIEW_PLACE}),  # lives in Z
-}
-
-MATRIX = {"A": IN_A, "A/1号楼": IN_ROOM_OF_A, "B": IN_B, "Z": IN_Z}
-
-
-def _path(cast: Cast, place: str) -> str:
-    return {"A": cast.a, "A/1号楼": cast.room_a, "B": cast.b, "Z": cast.z}[place].path
+from tests.permission_matrix.tables import (
+    ACTIONS,
+    DISPATCH,
+    EDIT_ROSTER,
+    EXPORT_AUDIT,
+    HANDLE,
+    MANAGE_BODIES,
+    MATRIX,
+    NOTHING,
+    POST_BODY,
+    ROLES,
+    VIEW_AUDIT,
+    VIEW_CARE,
+    VIEW_FIGURES,
+    VIEW_ID_NUMBER,
+    VIEW_PHONE,
+    VIEW_PLACE,
+    VIEW_ROSTER,
+    VOTE,
+    _path,
+)
 
 
 def _body_at(cast: Cast, place: str) -> Body:
@@ -155,9 +79,9 @@ PREDICATES: dict[str, Callable[[object, Cast, str], bool]] = {
     VIEW_AUDIT: lambda u, c, p: audit_permissions.can_view_audit(u, _path(c, p)),
     EXPORT_AUDIT: lambda u, c, p: audit_permissions.can_export_audit(u, _path(c, p)),
     VIEW_FIGURES: _cap(Cap.VIEW_FIGURES),
-    DISPATCH: _cap(Cap.DISPATCH),
-    HANDLE: _cap(Cap.HANDLE),
-    VOTE: _cap(Cap.VOTE),
+    DISPATCH: _cap(DemandCap.DISPATCH),
+    HANDLE: _cap(DemandCap.HANDLE),
+    VOTE: _cap(VotingCap.VOTE),
 }
 
 CELLS = [
@@ -254,25 +178,16 @@ def test_inactive_account_may_do_nothing(cast):
 
 def test_every_role_capability_pair_uses_valid_body_kinds_and_posts():
     kinds, posts = set(BodyKind.values), set(Post.values)
-    bad = [(k, p) for k, p in ROLE_CAPABILITIES if k not in kinds or p not in posts]
+    bad = [(k, p) for k, p in body_rules.post_roles() if k not in kinds or p not in posts]
     assert bad == []
-    assert all(isinstance(c, Cap) for caps in ROLE_CAPABILITIES.values() for c in caps)
+    table = body_rules.role_table().values()
+    assert all(c in capabilities.known() for caps in table for c in caps)
 
 
 # ------------------------------------------------------------ a dissolved body's members
 # The body whose post each role holds. Dissolve it, and its members hold nothing of that
 # post anywhere (none of these roles lives or owns anywhere), while every other role's
 # table is unchanged.
-POST_BODY = {
-    "building_leader": "branch_a",
-    "clerk": "property_a",
-    "clerk_b": "property_b",
-    "secretary": "branch_a",
-    "owners_chair": "owners_committee_a",
-    "grid_worker": "residents_committee",
-    "community_worker": "residents_committee",
-    "street_official": "street_office",
-}
 
 
 @pytest.mark.parametrize("body_name", sorted(set(POST_BODY.values())))
