@@ -88,6 +88,16 @@ def build(cast):
         filed={place: file(place) for place in places},
         public={place: file(place, is_public=True) for place in places},
         dispatched={place: dispatched(place) for place in places},
+        # accepted by the compound's clerk, who becomes the handler person
+        accepted={
+            place: services.demand_accept(actor=clerk, demand=dispatched(place))
+            for place, clerk in (
+                ("A", cast.clerk),
+                ("A/1号楼", cast.clerk),
+                ("B", cast.clerk_b),
+                ("Z", None),
+            )
+        },  # fmt: skip
         returned={place: returned(place) for place in places},
         resolved={place: resolved(place) for place in places},
         feedback={place: feedback_given(place) for place in places},
@@ -217,10 +227,11 @@ PREDICATES = {
     ),
     "can_handle[filed]": Check(_on("filed", p.can_handle), at(), superuser=False),
     "can_handle[returned]": Check(_on("returned", p.can_handle), at(), superuser=False),
-    # can_handle[accepted by the clerk] is left out: accepting makes the clerk the handler
-    # person, and can_handle then answers yes without asking for a current membership, so
-    # the clerk of a dissolved property company (or whose term ended) still handles it
-    # (resolves, whistles, reads the reporter's name). Reported as a bug (issue 9).
+    # Accepted by the clerk, the handler person: only while still a member of the company
+    # (the dissolved-body rows: the clerk of a dissolved 甲物业 handles nothing more).
+    "can_handle[accepted by the clerk]": Check(
+        _on("accepted", p.can_handle), PROPERTY, superuser=False, note=NOT_PERSONAL
+    ),
     "can_whistle": Check(
         _on("dispatched", p.can_whistle),
         at(A={"resident", "clerk"}, B={"clerk_b"}, Z={"outsider"}),

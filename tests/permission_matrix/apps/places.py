@@ -1,0 +1,54 @@
+"""places.permissions in the matrix: who sees a place (tables.VIEW_PLACE)."""
+
+from gongzhi.places import permissions as p
+from tests.permission_matrix.framework import Check, found
+from tests.permission_matrix.tables import VIEW_PLACE, _path, holding
+
+# What each place is as a compound (the room: its compound's page is A's).
+_COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
+
+
+def _compound(cast, place):
+    return getattr(cast, _COMPOUND[place])
+
+
+PREDICATES = {
+    "can_view_place": Check(
+        lambda u, c, place: p.can_view_place(u, _path(c, place)), holding(VIEW_PLACE)
+    ),  # fmt: skip
+    "get_compound_for": Check(
+        lambda u, c, place: found(lambda: p.get_compound_for(u, _compound(c, place).pk)),
+        {
+            place: holding(VIEW_PLACE)["A" if place == "A/1号楼" else place]
+            for place in holding(VIEW_PLACE)
+        },
+    ),  # fmt: skip
+    "get_community_for": Check(
+        # A and B are community C1's, Z is C2's: who sees the community of each place.
+        lambda u, c, place: found(lambda: p.get_community_for(u, _compound(c, place).community_id)),
+        {
+            **{
+                place: frozenset(
+                    {
+                        "community_worker",
+                        "street_official",
+                        "resident",
+                        "owner",
+                        "building_leader",
+                        "clerk",
+                        "clerk_b",
+                        "secretary",
+                        "owners_chair",
+                        "grid_worker",
+                    }
+                )
+                for place in ("A", "A/1号楼", "B")
+            },
+            "Z": frozenset({"street_official", "outsider"}),
+        },
+    ),  # fmt: skip
+}
+HELPERS = {
+    "compounds_visible_to": "a queryset, the list of compounds: "
+    "test_capability_table.test_compounds_visible_to",
+}
