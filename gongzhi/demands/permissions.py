@@ -19,6 +19,7 @@ from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Demand, Follower
 from gongzhi.demands.rules import Action, Role
 from gongzhi.places import rules as place_rules
+from gongzhi.places.permissions import can_view_place
 
 # A membership lets its holder act for its body on demands (accept, report in, resolve)
 # when its post grants one of these (a plain party member or volunteer only looks on).
@@ -169,8 +170,8 @@ def can_view(user, demand: Demand) -> bool:
         or access.allows(user, Cap.VIEW_FIGURES, demand.place_path)
     ):
         return True
-    if demand.is_public and access.allows(user, Cap.VIEW_PLACE, compound_path_of(demand)):
-        return True
+    if demand.is_public and can_view_place(user, compound_path_of(demand)):
+        return True  # anyone who sees the compound's page (public in Open311 too)
     if (
         user.person_id
         and Follower.objects.filter(demand_id=demand.pk, person_id=user.person_id).exists()

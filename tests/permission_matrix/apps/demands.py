@@ -20,7 +20,7 @@ from gongzhi.demands.models import Category, Channel, PlaceKind
 from gongzhi.demands.rules import Action, Role
 from tests.factories import BodyFactory, resident_of
 from tests.permission_matrix.framework import Check, anywhere, at, found
-from tests.permission_matrix.tables import DISPATCH, ROLES, holding
+from tests.permission_matrix.tables import DISPATCH, ROLES, VIEW_PLACE, holding
 
 _COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
 _IN_A = ("A", "A/1号楼")  # the places of the variants that need A's bodies
@@ -166,19 +166,10 @@ READERS_FILED = at(
 )  # fmt: skip
 # Once dispatched (or handled before, then returned): the property clerk too.
 READERS = {place: roles | PROPERTY[place] for place, roles in READERS_FILED.items()}
-# A public demand: anyone who sees its compound (clerk_b sees B, not A), by VIEW_PLACE
-# over the compound. The building leader and the grid worker only *reach* A (they see its
-# page, tables.VIEW_PLACE) and are refused its public demands, even in their own building
-# or grid unless they dispatch there: what the code does, reported as a question (the
-# docstring says "anyone of the compound").
-PUBLIC_READERS = at(
-    A={"resident", "owner", "clerk", "secretary", "owners_chair", "community_worker",
-       "street_official"},
-    room={"resident", "owner", "clerk", "secretary", "owners_chair", "community_worker",
-          "street_official", "grid_worker"},
-    B={"clerk_b", "community_worker", "street_official"},
-    Z={"outsider", "street_official"},
-)  # fmt: skip
+# A public demand: anyone who sees its compound's page (tables.VIEW_PLACE at the compound:
+# clerk_b sees B, not A), the building leader and the grid worker of A included.
+PUBLIC_READERS = {place: holding(VIEW_PLACE)["A" if place == "A/1号楼" else place]
+                  for place in holding(VIEW_PLACE)}  # fmt: skip
 
 NOT_PERSONAL = "a superuser is not the reporter nor a member of the handler body"
 
