@@ -30,6 +30,7 @@ PARKING_SPACES = 280
 
 DATA = demo_org.story_data(KEY)  # data/story_000.toml: the places, the roster plan, the units
 PLACE, PLAN = DATA.place, DATA.plan
+ORGS = DATA.table["organisations"]  # the names of the bodies it sets up
 IN_SERVICE_UNITS: tuple[str, ...] = tuple(DATA.table["in_service_units"])
 
 
@@ -50,7 +51,7 @@ def build(ctx: DemoContext) -> World:
     # The branch, founded in 2017 with 22 registered party members.
     branch = ctx.body(
         K.COMPOUND_PARTY_BRANCH,
-        "翔鹭花城二期小区党支部",
+        ORGS["branch"],
         compound,
         parent=co.party,
         established_on=dt.date(2017, 6, 16),
@@ -98,7 +99,7 @@ def build(ctx: DemoContext) -> World:
     b["team:party"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "翔鹭花城二期党员志愿服务队",
+        ORGS["party_volunteers"],
         compound,
         captain,
         volunteers,
@@ -111,7 +112,7 @@ def build(ctx: DemoContext) -> World:
     b["team:patrol"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "翔鹭花城二期义务巡逻队",
+        ORGS["patrol"],
         compound,
         patrol[0],
         patrol[1:],
@@ -130,7 +131,7 @@ def build(ctx: DemoContext) -> World:
     term = dt.date(2018, 1, 15)
     committee = ctx.body(
         K.OWNERS_COMMITTEE,
-        "翔鹭花城二期业主委员会",
+        ORGS["owners_committee"],
         compound,
         term_start=term,
         established_on=dt.date(2004, 5, 1),
@@ -149,14 +150,12 @@ def build(ctx: DemoContext) -> World:
         ctx,
         compound,
         co,
-        name="鹭城物业",
-        legal_name="厦门鹭城物业服务有限公司",
+        name=ORGS["property"],
+        legal_name=ORGS["property_legal"],
         start=dt.date(2018, 4, 1),
         end=dt.date(2027, 3, 31),
     )
     p.update(property_manager=manager, owners_chair=chair)
-    b["partner:enforcement"], p["liaison:enforcement"] = partner_unit(
-        ctx, co, "湖里区城市管理行政执法局殿前中队"
-    )
-    ctx.account("xianglu_secretary", secretary, "翔鹭花城二期")
+    b["partner:enforcement"], p["liaison:enforcement"] = partner_unit(ctx, co, ORGS["enforcement"])
+    ctx.account("xianglu_secretary", secretary, PLACE["compound"])
     return world

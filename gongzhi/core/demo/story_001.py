@@ -33,6 +33,7 @@ KEY = "001"
 
 DATA = demo_org.story_data(KEY)  # data/story_001.toml: the places, the roster plan, the units
 PLACE, PLAN = DATA.place, DATA.plan
+ORGS = DATA.table["organisations"]  # the names of the bodies it sets up
 GRIDS = PLAN.grids
 # 秀峰苑小区, the second compound, in 点灯社区.
 SECOND_PLACE = place_fields(DATA.table["second_place"])
@@ -55,7 +56,7 @@ def build(ctx: DemoContext) -> World:
     # Four levels: 街道党工委 → 社区大党委 → 小区党支部 → 网格党小组.
     branch = ctx.body(
         K.COMPOUND_PARTY_BRANCH,
-        "香槟城小区党支部",
+        ORGS["branch"],
         compound,
         parent=co.party,
         established_on=dt.date(2020, 7, 1),
@@ -73,7 +74,7 @@ def build(ctx: DemoContext) -> World:
         p[f"grid_worker:{name}"] = grid_worker(ctx, co, grid)
         group = ctx.body(
             K.GRID_PARTY_GROUP,
-            f"香槟城小区{name}党小组",
+            f"{PLACE['compound']}{name}党小组",
             grid,
             parent=branch,
             established_on=dt.date(2021, 3, 1),
@@ -101,7 +102,7 @@ def build(ctx: DemoContext) -> World:
     term = dt.date(2022, 6, 18)
     committee = ctx.body(
         K.OWNERS_COMMITTEE,
-        "香槟城小区业主委员会",
+        ORGS["owners_committee"],
         compound,
         term_start=term,
         term_end=dt.date(2027, 6, 17),
@@ -118,8 +119,8 @@ def build(ctx: DemoContext) -> World:
         ctx,
         compound,
         co,
-        name="江南物业",
-        legal_name="贺州江南物业服务有限公司",
+        name=ORGS["property"],
+        legal_name=ORGS["property_legal"],
         start=dt.date(2023, 1, 1),
         end=dt.date(2027, 12, 31),
         red=True,
@@ -132,7 +133,7 @@ def build(ctx: DemoContext) -> World:
     b["team:volunteers"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "香槟城小区志愿服务队",
+        ORGS["volunteers"],
         compound,
         captain,
         volunteers,
@@ -142,7 +143,7 @@ def build(ctx: DemoContext) -> World:
     )
     # In-service party members living here, 双报到 with 厦良社区.
     world.more["in_service"] = []
-    for unit in ("八步区教育局机关党支部", "贺州市人民医院党委", "八步区财政局机关党支部"):
+    for unit in DATA.table["in_service_units"]:
         person = roster.pick(rng, age=(26, 55)).person
         ctx.party_member(
             person, organisation_name=unit, in_service=True, registered_community=xialiang
@@ -167,7 +168,7 @@ def build(ctx: DemoContext) -> World:
     grid_worker(ctx, co2, grid)
     branch2 = ctx.body(
         K.COMPOUND_PARTY_BRANCH,
-        "秀峰苑小区党支部",
+        ORGS["second_branch"],
         second,
         parent=co2.party,
         established_on=dt.date(2021, 4, 1),
@@ -179,7 +180,7 @@ def build(ctx: DemoContext) -> World:
         ctx.party_member(second_roster.pick(rng, age=(30, 88)).person, organisation=branch2)
     pmc = ctx.body(
         K.PROPERTY_MANAGEMENT_COMMITTEE,
-        "秀峰苑小区物业管理委员会",
+        ORGS["second_pmc"],
         second,
         term_start=dt.date(2023, 3, 1),
         term_end=dt.date(2027, 2, 28),
@@ -206,12 +207,12 @@ def build(ctx: DemoContext) -> World:
         ctx,
         second,
         co2,
-        name="秀峰物业",
-        legal_name="贺州秀峰物业服务有限公司",
+        name=ORGS["second_property"],
+        legal_name=ORGS["second_property_legal"],
         start=dt.date(2023, 5, 1),
         end=dt.date(2028, 4, 30),
         clerks=1,
     )
 
-    ctx.account("jiangnan_secretary", secretary, "香槟城小区")
+    ctx.account("jiangnan_secretary", secretary, PLACE["compound"])
     return world

@@ -24,6 +24,7 @@ KEY = "002"
 # 9 elevators: buildings 1–4 have two entrances with one each, building 5 one.
 DATA = demo_org.story_data(KEY)  # data/story_002.toml: the places, the roster plan, the units
 PLACE, PLAN = DATA.place, DATA.plan
+ORGS = DATA.table["organisations"]  # the names of the bodies it sets up
 IN_SERVICE_UNITS: tuple[str, ...] = tuple(DATA.table["in_service_units"])
 
 
@@ -49,7 +50,7 @@ def build(ctx: DemoContext) -> World:
     others = [roster.pick(rng, age=(35, 70), owner=True).person for _ in range(2)]
     branch = ctx.body(
         K.COMPOUND_PARTY_BRANCH,
-        "太平洋花园小区党支部",
+        ORGS["branch"],
         compound,
         parent=co.party,
         established_on=dt.date(2024, 12, 10),
@@ -65,7 +66,7 @@ def build(ctx: DemoContext) -> World:
     term = dt.date(2024, 11, 18)
     committee = ctx.body(
         K.OWNERS_COMMITTEE,
-        "太平洋花园业主委员会",
+        ORGS["owners_committee"],
         compound,
         term_start=term,
         term_end=dt.date(2029, 11, 17),
@@ -117,14 +118,14 @@ def build(ctx: DemoContext) -> World:
 
     # 顾问组 (5 能人) and 智囊团 (4 residents who speak up).
     advisers = []
-    for job in ("医生", "教师", "律师", "会计师", "工程师"):
+    for job in DATA.table["adviser_jobs"]:
         person = roster.pick(rng, age=(35, 68)).person
         _note(person, f"小区顾问组·{job}")
         advisers.append(person)
     b["advisers"], _ = team(
         ctx,
         K.ADVISERS,
-        "太平洋花园小区顾问组",
+        ORGS["advisers"],
         compound,
         None,
         advisers,
@@ -136,7 +137,7 @@ def build(ctx: DemoContext) -> World:
     b["think_tank"], _ = team(
         ctx,
         K.THINK_TANK,
-        "太平洋花园小区智囊团",
+        ORGS["think_tank"],
         compound,
         None,
         thinkers,
@@ -146,13 +147,13 @@ def build(ctx: DemoContext) -> World:
     )
 
     # Three volunteer teams (of the 8 service lists: 环保, 安全巡逻, 文明劝导, …).
-    for key, name in (("green", "环保"), ("patrol", "安全巡逻"), ("civility", "文明劝导")):
+    for key, name in DATA.table["volunteer_teams"].items():
         captain = roster.pick(rng, age=(40, 68)).person
         volunteers = [roster.pick(rng, age=(18, 72)).person for _ in range(rng.randint(5, 8))]
         b[f"team:{key}"], _ = team(
             ctx,
             K.VOLUNTEER_TEAM,
-            f"太平洋花园{name}志愿服务队",
+            f"{PLACE['compound']}{name}志愿服务队",
             compound,
             captain,
             volunteers,
@@ -174,8 +175,8 @@ def build(ctx: DemoContext) -> World:
         ctx,
         compound,
         co,
-        name="东湖物业",
-        legal_name="泉州东湖物业服务有限公司",
+        name=ORGS["property"],
+        legal_name=ORGS["property_legal"],
         start=dt.date(2024, 1, 1),
         end=dt.date(2026, 12, 31),
     )
@@ -183,11 +184,7 @@ def build(ctx: DemoContext) -> World:
     p.update(property_manager=manager, property_clerk=clerks[0])
 
     # Partner units of the community, bringing the services into the compound.
-    for key, name in (
-        ("legal", "丰泽区司法局东湖司法所"),
-        ("health", "东湖街道社区卫生服务中心"),
-        ("police", "丰泽区公安分局东湖派出所"),
-    ):
+    for key, name in DATA.table["partners"].items():
         b[f"partner:{key}"], p[f"liaison:{key}"] = partner_unit(ctx, co, name)
 
     # The people behind the demo accounts.
@@ -195,7 +192,7 @@ def build(ctx: DemoContext) -> World:
     owner = roster.pick_landlord(rng, resident=False)
     tenant = roster.pick(rng, tenant=True, head=True, age=(22, 50)).person
     p.update(elderly=elderly, owner=owner, tenant=tenant)
-    where = "太平洋花园"
+    where = PLACE["compound"]
     ctx.account("street_official", so.official, f"{street.name}")
     ctx.account("community_worker", co.workers[0], f"{community.name}")
     ctx.account("grid_worker", p["grid_worker:第一网格"], f"{where}第一网格")

@@ -31,6 +31,7 @@ LINKED_EACH = 5
 
 DATA = demo_org.story_data(KEY)  # data/story_003.toml: the places, the roster plan, the units
 PLACE, PLAN = DATA.place, DATA.plan
+ORGS = DATA.table["organisations"]  # the names of the bodies it sets up
 
 
 def build(ctx: DemoContext) -> World:
@@ -50,7 +51,7 @@ def build(ctx: DemoContext) -> World:
     ctx.party_member(worker, organisation=co.party)
     grid_branch = ctx.body(
         K.GRID_PARTY_GROUP,
-        "运输公司家属院网格党支部",
+        ORGS["grid_branch"],
         grid,
         parent=co.party,
         established_on=dt.date(2021, 4, 20),
@@ -64,7 +65,7 @@ def build(ctx: DemoContext) -> World:
     since = dt.date(2021, 5, 28)
     smc = ctx.body(
         K.SELF_MANAGEMENT_COMMITTEE,
-        "运输公司家属院自管会",
+        ORGS["self_management"],
         compound,
         term_start=dt.date(2024, 5, 28),
         term_end=dt.date(2027, 5, 27),
@@ -134,7 +135,7 @@ def build(ctx: DemoContext) -> World:
 
     # In-service party members serving after hours, and the 党员帮帮团.
     helpers = []
-    for unit in ("阳泉市城区住房和城乡建设局机关党支部", "阳泉市第一人民医院党委"):
+    for unit in DATA.table["in_service_units"]:
         person = roster.pick(rng, age=(28, 55)).person
         ctx.party_member(
             person, organisation_name=unit, in_service=True, registered_community=community
@@ -144,7 +145,7 @@ def build(ctx: DemoContext) -> World:
     b["team:helpers"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "运输公司家属院党员帮帮团",
+        ORGS["helpers"],
         compound,
         vice,
         helpers,
@@ -153,14 +154,14 @@ def build(ctx: DemoContext) -> World:
         start=dt.date(2021, 6, 1),
     )
     # City- and district-level units that took on the compound (包建单位).
-    for name in ("阳泉市城区住房和城乡建设局", "下站街道综合行政执法队"):
+    for name in DATA.table["partners"]:
         b[f"partner:{name}"], p[f"liaison:{name}"] = partner_unit(ctx, co, name, place=compound)
 
     resident = roster.pick(rng, age=(30, 70), head=True, tenant=False)
     p["resident"] = resident.person
-    ctx.account("central_household", p["central_household"], "运输公司家属院")
-    ctx.account("sanwu_resident", resident.person, "运输公司家属院")
-    ctx.account("self_management_chair", chair, "运输公司家属院")
+    ctx.account("central_household", p["central_household"], PLACE["compound"])
+    ctx.account("sanwu_resident", resident.person, PLACE["compound"])
+    ctx.account("self_management_chair", chair, PLACE["compound"])
     return world
 
 

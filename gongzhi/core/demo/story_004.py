@@ -27,6 +27,7 @@ SHOP_RENT_PER_YEAR = 64000  # 元, "每年可为社区带来居财收入6.4万�
 
 DATA = demo_org.story_data(KEY)  # data/story_004.toml: the places, the roster plan, the units
 PLACE, PLAN = DATA.place, DATA.plan
+ORGS = DATA.table["organisations"]  # the names of the bodies it sets up
 
 
 def build(ctx: DemoContext) -> World:
@@ -46,7 +47,7 @@ def build(ctx: DemoContext) -> World:
     # 三红: the branch, the red owners' committee, the red property company.
     branch = ctx.body(
         K.COMPOUND_PARTY_BRANCH,
-        "纺织生活二区小区党支部",
+        ORGS["branch"],
         compound,
         parent=co.party,
         established_on=dt.date(2022, 3, 1),
@@ -65,9 +66,9 @@ def build(ctx: DemoContext) -> World:
     term = dt.date(2022, 5, 20)
     committee = ctx.body(
         K.OWNERS_COMMITTEE,
-        "纺织生活二区红色业委会",
+        ORGS["owners_committee"],
         compound,
-        legal_name="纺织生活二区业主委员会",
+        legal_name=ORGS["owners_committee_legal"],
         has_party_organisation=True,
         term_start=term,
         term_end=dt.date(2027, 5, 19),
@@ -91,7 +92,7 @@ def build(ctx: DemoContext) -> World:
         ctx,
         compound,
         co,
-        name="龙传物业",
+        name=ORGS["property"],
         start=dt.date(2022, 6, 1),
         end=dt.date(2027, 5, 31),
         red=True,
@@ -106,9 +107,9 @@ def build(ctx: DemoContext) -> World:
         ctx.appoint(branch, leader, Post.BUILDING_LEADER, scope=building, start=dt.date(2022, 4, 1))
     first = roster.building(1)
     b["partner:street_branch"], p["liaison:street_branch"] = partner_unit(
-        ctx, co, "南城街道机关党支部", place=compound, scope=first, since=dt.date(2022, 8, 1)
+        ctx, co, ORGS["street_branch"], place=compound, scope=first, since=dt.date(2022, 8, 1)
     )
-    for name in ("喜鹊公司", "佳丽斯公司", "龙岩市中小企业商会"):
+    for name in DATA.table["partners"]:
         b[f"partner:{name}"], p[f"liaison:{name}"] = partner_unit(
             ctx, co, name, since=dt.date(2022, 9, 1)
         )
@@ -127,7 +128,7 @@ def build(ctx: DemoContext) -> World:
     b["team:patrol"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "翠屏社区平安巡逻志愿服务队",
+        ORGS["patrol"],
         community,
         patrol[0],
         patrol[1:],
@@ -139,7 +140,7 @@ def build(ctx: DemoContext) -> World:
     b["team:care"], _ = team(
         ctx,
         K.VOLUNTEER_TEAM,
-        "纺织生活二区党员志愿服务队",
+        ORGS["party_volunteers"],
         compound,
         care[0],
         care[1:],
@@ -148,6 +149,6 @@ def build(ctx: DemoContext) -> World:
         start=dt.date(2022, 7, 1),
     )
 
-    ctx.account("property_clerk_other", clerks[0], "纺织生活二区·龙传物业")
-    ctx.account("red_owners_chair", chair, "纺织生活二区")
+    ctx.account("property_clerk_other", clerks[0], f"{PLACE['compound']}·{ORGS['property']}")
+    ctx.account("red_owners_chair", chair, PLACE["compound"])
     return world
