@@ -13,12 +13,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core import access
 from gongzhi.notifications.models import Notification
 from gongzhi.voting import permissions, selectors, services
 from gongzhi.voting.models import Ballot, Proxy, ProxyStatus
+from tests.scoped import audit_count
 from tests.voting.helpers import add_owner, open_assembly, scan
 
 
@@ -37,6 +40,13 @@ def _self_registered(cast, assembly, principal):
         actor=cast.resident, assembly=assembly,
         principal=permissions.roll_entry_of(principal, assembly),
         holder=cast.resident.person, authorisation=scan(),
+    )  # fmt: skip
+
+
+def _register(actor, assembly, principal, holder):
+    return services.proxy_register(
+        actor=actor, assembly=assembly, principal=permissions.roll_entry_of(principal, assembly),
+        holder=holder, authorisation=scan(),
     )  # fmt: skip
 
 
@@ -150,6 +160,43 @@ def test_managers_are_told_and_the_holder_hears_the_outcome(
         services.proxy_review(actor=staff[1], proxy=proxy, accept=False, note="签名不符")
     outcome = Notification.objects.get(kind="voting.proxy_reviewed")
     assert outcome.recipient_id == cast.resident.pk and "签名不符" in outcome.body
+
+
+# --- who registers --------------------------------------------------------------------
+
+
+def test_the_system_registers_a_proxy_and_it_is_accepted(cast, assembly, principal):
+    proxy = _register(None, assembly, principal, cast.resident.person)
+    assert (proxy.status, proxy.registered_by, proxy.reviewed_by) == (
+        ProxyStatus.ACCEPTED, None, None,
+    )  # fmt: skip
+    assert AuditEvent.objects.get(action="ballot.proxy.register").actor is None
+
+
+def test_an_outsider_naming_themself_a_proxy_in_a_compound_they_do_not_see_gets_404(
+    cast, assembly, principal
+):
+    """Through the service too, not only the page: a pending proxy would show them the
+    assembly (can_view_assembly) and its principal's ballot."""
+    before = audit_count()
+    with pytest.raises(Http404):
+        _register(cast.outsider, assembly, principal, cast.outsider.person)
+    assert not Proxy.objects.exists() and audit_count() == before
+    assert not permissions.can_view_assembly(cast.outsider, assembly)
+
+
+def test_a_holder_who_sees_the_assembly_only_by_their_proxy_registers_no_more(
+    cast, staff, principal
+):
+    other = add_owner(cast.a, "75.00")
+    assembly = open_assembly(staff[0], cast.a)
+    holder = add_owner(cast.b, "70.00")  # of B, which the community worker also serves
+    _register(staff[0], assembly, principal, holder.person)
+    access.forget(holder)
+    assert permissions.can_view_assembly(holder, assembly)
+    with pytest.raises(PermissionDenied, match="不能参加本小区的表决"):
+        _register(holder, assembly, other, holder.person)
+    assert Proxy.objects.filter(holder=holder.person).count() == 1
 
 
 # --- the pages ------------------------------------------------------------------------

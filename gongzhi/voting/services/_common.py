@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,14 @@ def moment(now: dt.datetime | None) -> dt.datetime:
 
 def refuse(message: str, field: str | None = None) -> None:
     raise ValidationError({field: message} if field else message)
+
+
+def not_found_unless(seen: bool) -> None:
+    """404 unless the actor may see the object, as the views' loaders answer
+    (permissions.get_*_for): a service is the last gate for whatever calls it, and one who
+    may not see an assembly or election learns from it neither that it exists nor more."""
+    if not seen:
+        raise Http404
 
 
 def rule_checked(fn, *args, field: str | None = None, **kwargs):

@@ -47,6 +47,7 @@ from gongzhi.voting.services._common import (
     DuplicateBallot,
     fmt_time,
     moment,
+    not_found_unless,
     refuse,
     share_lock_state,
     validate_scan,
@@ -311,8 +312,16 @@ def proxy_register(
     may represent.
     """
     now = moment(now)
+    if actor is not None:
+        # Seeing the compound, not the assembly: a proxy one holds shows one the assembly
+        # (permissions.can_view_assembly), and must not be the way to register more.
+        not_found_unless(permissions.can_view_assembly(actor, assembly))
+        ensure(
+            permissions.can_view_compound_votes(actor, assembly.compound),
+            _("您不能参加本小区的表决。"),
+        )
     ensure(
-        permissions.can_register_proxy(actor, assembly, holder.pk),
+        actor is None or permissions.can_register_proxy(actor, assembly, holder.pk),
         _("只能登记本人受托的委托，或由负责表决的工作人员登记。"),
     )
     state = share_lock_state(assembly.pk)

@@ -15,17 +15,19 @@ The world, per place (the room of building 1 stands for A's objects about buildi
 - an open assembly of each compound; its roll has the owners of A (the cast's owner of
   room_a, an owner of room 1xx of building 1, two owners in building 2), and two owners
   each of B and Z whom the cast does not hold;
-- in each open assembly an accepted proxy, registered by a manager who holds the signed
-  paper (A: an owner of building 2 authorised the cast's owner; the room: the owner of
-  building 1's other room authorised the cast's resident; B: a resident of B who is
-  nobody of the cast holds it; Z: the outsider, who lives there) and a
-  pending paper sheet (A: entered by the chair; the room: the cast owner's, entered by the
+- in each open assembly an accepted proxy, registered by the system as by staff who hold
+  the signed paper (A: an owner of building 2 authorised the cast's owner; the room: the
+  owner of building 1's other room authorised the cast's resident; B: a resident of B who
+  is nobody of the cast holds it; Z: the outsider, who lives there) and a pending paper
+  sheet (A: entered by the chair; the room: the cast owner's, entered by the
   community worker; B: entered by the community worker, B's only manager; Z: entered by a
   superuser, as nobody of the cast runs Z's votes);
 - a closed assembly of each compound (named ballots), and in A also: a closed one with
   secret ballots (where the chair registered themselves as a proxy, still pending), a
-  draft (no roll drawn), and a second open one where the outsider registered themselves
-  as a proxy (pending);
+  draft (no roll drawn), and a second open one where the outsider holds a proxy waiting
+  for its check (pending; the closed one of A has their rejected one). The service refuses
+  one who does not see the compound registering themselves; the world writes these as
+  registered before it asked;
 - an election of each compound with one candidate, an owner of that compound.
 
 A proxy is personal, not a post's: its holders are the resident, the owner, the outsider
@@ -44,6 +46,7 @@ from django.utils import timezone
 from gongzhi.core import access
 from gongzhi.voting import permissions as p
 from gongzhi.voting import services
+from gongzhi.voting.models import Proxy, ProxyStatus
 from tests.factories import AccountFactory, resident_of
 from tests.permission_matrix.framework import Check, at
 from tests.permission_matrix.tables import PLACES, VIEW_PLACE, holding
@@ -79,18 +82,29 @@ def build(cast):
     owner_a3 = add_owner(cast.a, building=cast.building_a2)
     owner_b, owner_b2 = add_owner(cast.b), add_owner(cast.b)
     owner_z, owner_z2 = add_owner(cast.z), add_owner(cast.z)
-    root = AccountFactory(is_superuser=True, is_staff=True)  # runs Z's votes in the world
+    root = AccountFactory(is_superuser=True, is_staff=True)  # enters Z's paper sheet
     chair, worker = cast.owners_chair, cast.community_worker
 
     def entry(account, assembly):
         return p.roll_entry_of(account, assembly)
 
-    def proxy(assembly, principal, holder, *, actor=worker, when=None):
-        # Registered by a manager (proxy_register does not take actor=None): accepted.
+    def proxy(assembly, principal, holder, *, actor=None, when=None):
+        # Registered by the system, as by staff holding the signed paper: accepted.
         return services.proxy_register(
             actor=actor, assembly=assembly, principal=entry(principal, assembly),
             holder=holder, authorisation=scan(), now=when,
         )  # fmt: skip
+
+    def pending_from_elsewhere(assembly, principal, *, when=None):
+        # The outsider (of Z) as a proxy of an owner of A, waiting for its check. The
+        # service no longer lets them register it themselves (they do not see A); such a
+        # proxy is one registered before it asked, or whose holder has since moved away.
+        registered = proxy(assembly, principal, cast.outsider.person, when=when)
+        Proxy.objects.filter(pk=registered.pk).update(
+            status=ProxyStatus.PENDING, reviewed_at=None, registered_by=cast.outsider
+        )
+        registered.refresh_from_db()
+        return registered
 
     def sheet(assembly, voter, actor):
         return services.paper_sheet_enter(
@@ -108,9 +122,8 @@ def build(cast):
         return assembly
 
     def rejected_from_elsewhere(assembly):
-        # The outsider (of Z) names themselves the proxy of an owner of A; it is rejected.
-        registered = proxy(assembly, owner_a3, cast.outsider.person, actor=cast.outsider,
-                           when=past)  # fmt: skip
+        # The outsider (of Z) as the proxy of an owner of A; it is rejected.
+        registered = pending_from_elsewhere(assembly, owner_a3, when=past)
         services.proxy_review(actor=None, proxy=registered, accept=False, note="委托书无签名",
                               now=past)  # fmt: skip
 
@@ -162,7 +175,7 @@ def build(cast):
             "A": proxy(asm_a, owner_a2, cast.owner.person),
             ROOM: proxy(asm_a, owner_a1, cast.resident.person),
             "B": proxy(asm_b, owner_b, resident_of(cast.b)),
-            "Z": proxy(asm_z, owner_z, cast.outsider.person, actor=root),
+            "Z": proxy(asm_z, owner_z, cast.outsider.person),
         },
         sheet={
             "A": sheet(asm_a, owner_a3, chair),
@@ -185,13 +198,13 @@ def build(cast):
         draft={"A": draft_a},
         secret={"A": closed_secret},
         # A's second open assembly, with a proxy waiting for its check (核验): the
-        # outsider's (of Z), registered by themselves.
+        # outsider's (of Z).
         with_pending={"A": asm_a2},
-        pending={"A": proxy(asm_a2, owner_a2, cast.outsider.person, actor=cast.outsider)},
+        pending={"A": pending_from_elsewhere(asm_a2, owner_a2)},
         pending_of_chair={"A": pending_of_chair[0]},
         rejected={"A": closed_a.proxies.get(holder=cast.outsider.person)},
     )
-    for account in (chair, worker, cast.outsider):
+    for account in (chair, worker):
         access.forget(account)
     return world
 
