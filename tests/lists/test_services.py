@@ -256,11 +256,17 @@ def test_demands_of_another_compound_withdrawn_or_already_listed_are_refused(
 def test_a_grid_worker_compiles_only_the_demands_of_their_grid(cast, draft, make_demand):
     in_grid = make_demand(building=cast.building_a1)
     outside_grid = make_demand(building=cast.building_a2)
+    private_outside = make_demand(building=cast.building_a2, is_public=False)
     services.items_add_from_demands(actor=cast.grid_worker, work_list=draft, demands=[in_grid])
-    # Out of the grid worker's sight: refused as a missing demand is (core.refs).
-    with pytest.raises(ListError, match="不存在或不属于本清单所在地"):
+    # A public demand of the compound the grid worker sees, but it is not theirs to compile.
+    with pytest.raises(PermissionDenied, match="不在您负责的范围内"):
         services.items_add_from_demands(
             actor=cast.grid_worker, work_list=draft, demands=[outside_grid]
+        )
+    # A private one out of their sight: refused as a missing demand is (core.refs).
+    with pytest.raises(ListError, match="不存在或不属于本清单所在地"):
+        services.items_add_from_demands(
+            actor=cast.grid_worker, work_list=draft, demands=[private_outside]
         )
 
 
