@@ -93,9 +93,11 @@ def can_review_proxy(user, proxy: Proxy) -> bool:
 
 
 def can_register_proxy(user, assembly: Assembly, holder_id: int) -> bool:
-    """The holder registers their own authorisation; a manager may register anyone's."""
-    return can_manage_assembly(user, assembly) or (
-        _person_id(user) is not None and _person_id(user) == holder_id
+    """The holder registers their own authorisation; a manager may register anyone's.
+    Either sees the compound itself: a proxy one holds (can_view_assembly) does not count."""
+    return can_view_compound_votes(user, assembly.compound) and (
+        can_manage_assembly(user, assembly)
+        or (_person_id(user) is not None and _person_id(user) == holder_id)
     )
 
 
@@ -144,12 +146,20 @@ def is_branch_lead(user, compound: Compound) -> bool:
 
 
 def can_nominate_self(user, election: Election, person_id: int) -> bool:
-    return can_manage_election(user, election) or _person_id(user) == person_id
+    """The person themselves, or a manager entering their signed form: both see the
+    election's compound."""
+    return can_view_election(user, election) and (
+        can_manage_election(user, election)
+        or (_person_id(user) is not None and _person_id(user) == person_id)
+    )
 
 
 def can_nominate_jointly(user, election: Election, nominator_ids: set[int]) -> bool:
-    """A manager entering a signed form, or one of the nominators submitting it."""
-    return can_manage_election(user, election) or _person_id(user) in nominator_ids
+    """A manager entering a signed form, or one of the nominators submitting it: both see
+    the election's compound."""
+    return can_view_election(user, election) and (
+        can_manage_election(user, election) or _person_id(user) in nominator_ids
+    )
 
 
 def can_check_candidate(user, candidate: Candidate) -> bool:

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 
 from gongzhi.bodies.models import BodyKind
 from gongzhi.core import access
 from gongzhi.notices.models import Notice, NoticeKind
-from gongzhi.voting import rules, services
+from gongzhi.voting import permissions, rules, services
 from gongzhi.voting.models import Assembly, Candidate, CandidateStatus, Election
 from tests.factories import (
     BodyFactory,
@@ -99,6 +100,24 @@ def test_owner_nominates_themself_but_not_others(cast):
         services.candidate_nominate(
             actor=cast.owner, election=election, person=cast.resident.person, kind="self"
         )
+
+
+@pytest.mark.parametrize("kind", ["self", "joint"])
+def test_one_of_elsewhere_nominating_through_the_service_gets_404(cast, owners, kind):
+    """Not only the pages (get_election_for): the service itself, so an endpoint wired
+    straight to it opens no way in. The outsider (of Z) names themself, or submits a
+    joint nomination they sign with five owners of B."""
+    election = _election(cast.community_worker, cast.b)
+    outsider = cast.outsider.person
+    nominators = [o.person for o in owners[1:6]] + [outsider] if kind == "joint" else []
+    with pytest.raises(Http404):
+        services.candidate_nominate(
+            actor=cast.outsider, election=election, person=outsider if kind == "self"
+            else owners[0].person, kind=kind, nominators=nominators,
+        )  # fmt: skip
+    assert not Candidate.objects.exists()
+    assert not permissions.can_nominate_self(cast.outsider, election, outsider.pk)
+    assert not permissions.can_nominate_jointly(cast.outsider, election, {p.pk for p in nominators})
 
 
 def test_joint_nomination_records_the_nominators_and_needs_the_minimum(cast, owners):

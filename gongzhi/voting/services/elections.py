@@ -30,6 +30,7 @@ from gongzhi.voting.services._common import (
     lock_election,
     moment,
     move_election,
+    not_found_unless,
     refuse,
     rule_checked,
 )
@@ -143,6 +144,8 @@ def candidate_nominate(
     from gongzhi.voting.services.assemblies import policy_for
 
     now = moment(now)
+    if actor is not None:
+        not_found_unless(permissions.can_view_election(actor, election))
     election = _lock(election)
     nomination = rule_checked(rules.parse_nomination, election.committee_kind, kind, field="kind")
     if election.state != E.NOMINATING:

@@ -62,16 +62,6 @@ SEES = {place: holding(VIEW_PLACE)["A" if place == ROOM else place] for place in
 # committee chair. Not the street official, the secretary, the clerks, nor the building
 # leader or grid worker in their part of A.
 MANAGERS = at(A={"community_worker", "owners_chair"}, B={"community_worker"})
-# Everyone: a question about the asker's own name (they nominate themselves, they are the
-# holder named). The views load the election or assembly first (get_*_for: 404 outside
-# what one sees); the predicate only asks whose name it is.
-EVERYONE_SELF = frozenset(
-    {
-        "resident", "owner", "building_leader", "clerk", "clerk_b", "secretary",
-        "owners_chair", "grid_worker", "community_worker", "street_official", "outsider",
-        "nobody",
-    }
-)  # fmt: skip
 
 
 def build(cast):
@@ -240,7 +230,9 @@ def _in_a(roles) -> dict[str, frozenset[str]]:
 def _whose_name(predicate, objects: str) -> dict[str, Check]:
     """A question about the person named in it (``predicate(user, object, person_id)``):
     plain, someone else (an owner of the compound who is nobody of the cast): managers;
-    ``[own]``, the asker themselves: every role at every place."""
+    ``[own]``, the asker themselves: whoever sees the compound. The predicate asks that
+    itself, not only the views' loaders (get_*_for), so a route straight to the service
+    opens no way in; a proxy held there does not count."""
     name = predicate.__name__
     return {
         name: Check(
@@ -251,7 +243,7 @@ def _whose_name(predicate, objects: str) -> dict[str, Check]:
         ),
         f"{name}[own]": Check(
             lambda u, w, place: predicate(u, getattr(w, objects)[place], u.person_id),
-            {place: EVERYONE_SELF for place in PLACES},
+            SEES,
         ),
     }
 
@@ -325,12 +317,14 @@ PREDICATES = {
     "can_review_proxy[held by the chair]": _on(
         p.can_review_proxy, "pending_of_chair", _in_a({"community_worker"})
     ),
-    # Registering a proxy held by someone else: managers; one's own: anyone.
+    # Registering a proxy held by someone else: managers; one's own: whoever sees the
+    # compound.
     **_whose_name(p.can_register_proxy, "assembly"),
     # ---------------------------------------------------------------------- elections
     # 小区党支部推荐: the secretary (or deputy) of A's branch, not its building leader.
     "is_branch_lead": _on(p.is_branch_lead, "compound", at(A={"secretary"})),
-    # Entering someone else's self-nomination form: managers; nominating oneself: anyone.
+    # Entering someone else's self-nomination form: managers; nominating oneself: whoever
+    # sees the compound.
     **_whose_name(p.can_nominate_self, "election"),
     # A joint nomination by the compound's owners: one of them (in A the cast's owner) or a
     # manager submits it.
@@ -339,6 +333,14 @@ PREDICATES = {
             u, w.election[place], {o.person_id for o in w.owners[place]}
         ),
         at(A=MANAGERS["A"] | {"owner"}, B=MANAGERS["B"]),
+    ),
+    # The asker among the nominators: whoever sees the compound (the service then says
+    # who of them may not nominate); one of elsewhere is not asked further.
+    "can_nominate_jointly[among the nominators]": Check(
+        lambda u, w, place: p.can_nominate_jointly(
+            u, w.election[place], {o.person_id for o in w.owners[place]} | {u.person_id}
+        ),
+        SEES,
     ),
 }
 
