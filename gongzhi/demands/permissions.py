@@ -172,10 +172,7 @@ def can_view(user, demand: Demand) -> bool:
         return True
     if demand.is_public and can_view_place(user, compound_path_of(demand)):
         return True  # anyone who sees the compound's page (public in Open311 too)
-    if (
-        user.person_id
-        and Follower.objects.filter(demand_id=demand.pk, person_id=user.person_id).exists()
-    ):
+    if follows(user, demand):
         return True
     body_ids = [
         b for b, scope, _n in handler_memberships(user) if demand.place_path.startswith(scope)
@@ -183,12 +180,19 @@ def can_view(user, demand: Demand) -> bool:
     return bool(body_ids) and demand.events.filter(body_id__in=body_ids).exists()
 
 
-def can_comment(user, demand: Demand) -> bool:
-    return bool(roles_of(user, demand) - {Role.SYSTEM}) or (
+def follows(user, demand: Demand) -> bool:
+    """A follower (关注: a merged duplicate's reporter, a resident who said "me too") while
+    they still see the compound: one who moved out or sold reads no more of it."""
+    return (
         _authenticated(user)
         and user.person_id is not None
+        and can_view_place(user, compound_path_of(demand))
         and Follower.objects.filter(demand_id=demand.pk, person_id=user.person_id).exists()
     )
+
+
+def can_comment(user, demand: Demand) -> bool:
+    return bool(roles_of(user, demand) - {Role.SYSTEM}) or follows(user, demand)
 
 
 def get_demand_for(user, pk, *, queryset=None) -> Demand:

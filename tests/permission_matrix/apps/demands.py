@@ -251,6 +251,14 @@ PREDICATES = {
         _on("merged", p.can_view),
         _in_a({place: roles | {"owner"} for place, roles in READERS_FILED.items()}),
     ),
+    # Followers: the reporter (the resident), and the owner, of the merged duplicate or
+    # who said "me too".
+    "follows": Check(
+        _on("merged", p.follows), _in_a(at(A={"resident", "owner"})), superuser=False
+    ),  # fmt: skip
+    "follows[followed]": Check(
+        _on("followed", p.follows), _in_a(at(A={"resident", "owner"})), superuser=False
+    ),  # fmt: skip
     # Those with a role on it and its followers; the figure-holders read only.
     "can_comment": Check(_on("dispatched", p.can_comment), INVOLVED),
     "can_comment[followed]": Check(
