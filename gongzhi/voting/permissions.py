@@ -7,6 +7,9 @@
 * Voting: being on the assembly's frozen roll (as the designated voter), or holding a
   registered proxy for someone who is. The roll, not today's ownership, decides.
 * Paper ballots: entered by a manager and confirmed by a *different* manager.
+* Choices: no page shows who voted how. A voter sees their own ballots; anyone, a
+  counted ballot's choice by its receipt (the published list has no names); the audit log
+  that a ballot was cast, never its choice (services.ballots, docs/voting.md).
 """
 
 from __future__ import annotations
@@ -117,11 +120,6 @@ def can_confirm_paper(user, sheet: PaperSheet) -> bool:
 def can_see_full_roll(user, assembly: Assembly) -> bool:
     """The whole roll with names: managers. Everyone else sees their own entry only."""
     return can_manage_assembly(user, assembly)
-
-
-def can_see_ballots(user, assembly: Assembly) -> bool:
-    """Who voted how (实名 ballots only): managers, after the assembly closed."""
-    return assembly.named_ballots and assembly.is_counted and can_manage_assembly(user, assembly)
 
 
 # --------------------------------------------------------------------------- elections

@@ -3,12 +3,14 @@
 One ballot per voter per question is the database's job (a unique constraint); the
 services turn the constraint's refusal into a clear message. Casting takes a lock that
 casts share with each other and that closing must wait for, so nothing is cast after
-the count. With named ballots (实名, the default) the audit log records the choice; with
-secret ballots it records only that a ballot was cast.
+the count. The audit log records that a ballot was cast, never its choice: the choice is
+sealed in the ballot, counted at closing and published by receipt in the ballot list
+(docs/voting.md). With named ballots (实名, the default) the event names the voter and the
+receipt; with secret ones it names neither, so nothing ties a voter to a line of the list.
 
 Changing a vote (when the policy allows it) replaces the choice and issues a NEW receipt:
 a receipt always names exactly one choice, and the old receipt is no longer in the
-published list. The change is audited with both receipts.
+published list. The change of a named ballot is audited with both receipts.
 """
 
 from __future__ import annotations
@@ -161,18 +163,16 @@ def _store(
 
 
 def _audit_cast(actor, ballot: Ballot, action: str, *, before: dict | None = None) -> None:
+    """That a ballot was cast (the event's object is the ballot), not how: whoever reads
+    the compound's audit log must not read choices while the vote is open."""
     assembly = ballot.question.assembly
     after = {
         "question": ballot.question.position,
-        "voter": ballot.roll_entry.voter_key,
         "channel": ballot.channel,
         "status": ballot.status,
-        "receipt": ballot.receipt,
     }
     if assembly.named_ballots:
-        after["choice"] = ballot.choice
-        if ballot.question.is_election:
-            after["candidates"] = sorted(a.candidate_id for a in ballot.approvals.all())
+        after.update(voter=ballot.roll_entry.voter_key, receipt=ballot.receipt)
     audit.record(
         actor=actor,
         action=action,
@@ -195,11 +195,7 @@ def _change(actor, existing: Ballot, choice: str, candidates: list, now: dt.date
             _("%(voter)s已就该议题投票（非本人网上提交），不能更改。")
             % {"voter": existing.roll_entry.voter_label}
         )
-    before = {"receipt": existing.receipt}
-    if assembly.named_ballots:
-        before["choice"] = existing.choice
-        if existing.question.is_election:
-            before["candidates"] = sorted(existing.approvals.values_list("candidate_id", flat=True))
+    before = {"receipt": existing.receipt} if assembly.named_ballots else None
     existing.choice = choice
     existing.receipt = ledger.new_receipt()
     existing.changed_at = now
@@ -489,11 +485,12 @@ def paper_sheet_enter(
     sheet = PaperSheet(assembly=assembly, roll_entry=entry, entered_by=actor, entered_at=now)
     sheet.scan.save(scan.name.rsplit("/", 1)[-1], scan, save=False)
     sheet.save()
+    ballots = []
     for question, choice, candidates in cleaned:
-        _store(
+        ballots.append(_store(
             question, entry, choice, candidates,
             channel=Channel.PAPER, status=BallotStatus.PENDING, cast_by=actor, at=now, sheet=sheet,
-        )  # fmt: skip
+        ))  # fmt: skip
     audit.record(
         actor=actor,
         action="ballot.paper.enter",
@@ -501,16 +498,14 @@ def paper_sheet_enter(
         after={
             "voter": entry.voter_key,
             "scan": sheet.scan.name,
+            # As for a ballot cast online (_audit_cast): which questions, not the choices;
+            # the staff who confirm the sheet read them on it.
             "ballots": [
                 {
-                    "question": q.position,
-                    **(
-                        {"choice": c, "candidates": [x.pk for x in cs]}
-                        if assembly.named_ballots
-                        else {}
-                    ),
+                    "question": b.question.position,
+                    **({"receipt": b.receipt} if assembly.named_ballots else {}),
                 }
-                for q, c, cs in cleaned
+                for b in ballots
             ],
         },
         place_path=assembly.compound.path,

@@ -22,12 +22,11 @@ The world, per place (the room of building 1 stands for A's objects about buildi
   sheet (A: entered by the chair; the room: the cast owner's, entered by the
   community worker; B: entered by the community worker, B's only manager; Z: entered by a
   superuser, as nobody of the cast runs Z's votes);
-- a closed assembly of each compound (named ballots), and in A also: a closed one with
-  secret ballots (where the chair registered themselves as a proxy, still pending), a
-  draft (no roll drawn), and a second open one where the outsider holds a proxy waiting
-  for its check (pending; the closed one of A has their rejected one). The service refuses
-  one who does not see the compound registering themselves; the world writes these as
-  registered before it asked;
+- a closed assembly of each compound, and in A also: a second closed one (where the
+  chair registered themselves as a proxy, still pending), a draft (no roll drawn), and a
+  second open one where the outsider holds a proxy waiting for its check (pending; the
+  closed one of A has their rejected one). The service refuses one who does not see the
+  compound registering themselves; the world writes these as registered before it asked;
 - an election of each compound with one candidate, an owner of that compound.
 
 A proxy is personal, not a post's: its holders are the resident, the owner, the outsider
@@ -102,9 +101,8 @@ def build(cast):
             answers={assembly.questions.get(): "agree"}, scan=scan(),
         )  # fmt: skip
 
-    def closed(compound, before=None, proxies=None):
-        assembly = open_assembly(None, compound, at=past, title="2026年第一次业主大会（已截止）",
-                                 before=before)  # fmt: skip
+    def closed(compound, proxies=None):
+        assembly = open_assembly(None, compound, at=past, title="2026年第一次业主大会（已截止）")
         if proxies:
             proxies(assembly)
         services.assembly_close(actor=None, assembly=assembly, now=now)
@@ -133,9 +131,6 @@ def build(cast):
     )  # fmt: skip
     closed_a = closed(cast.a, proxies=rejected_from_elsewhere)
 
-    def secret(assembly):
-        services.policy_update(actor=None, compound=assembly.compound, named_ballots=False)
-
     def held_by_the_chair(assembly):
         # The chair names themselves a proxy (pending: nobody checks their own). Kept in an
         # assembly no question about seeing is asked of: the proxy is the chair's own, and
@@ -143,8 +138,7 @@ def build(cast):
         pending_of_chair.append(proxy(assembly, owner_a3, chair.person, actor=chair, when=past))
 
     pending_of_chair = []
-    closed_secret = closed(cast.a, before=secret, proxies=held_by_the_chair)
-    services.policy_update(actor=None, compound=cast.a, named_ballots=True)
+    closed(cast.a, proxies=held_by_the_chair)
     closed_b, closed_z = closed(cast.b), closed(cast.z)
 
     elections = {"A": election(cast.a, owner_a2), "B": election(cast.b, owner_b),
@@ -186,7 +180,6 @@ def build(cast):
         candidate={place: c for place, (_, c) in elections.items()},
         # Variants asked in A only, each an object of A in one state.
         draft={"A": draft_a},
-        secret={"A": closed_secret},
         # A's second open assembly, with a proxy waiting for its check (核验): the
         # outsider's (of Z).
         with_pending={"A": asm_a2},
@@ -287,13 +280,6 @@ PREDICATES = {
     # a superuser of the world (nobody of the cast runs Z's votes).
     "can_confirm_paper": _on(
         p.can_confirm_paper, "sheet", at(A={"community_worker"}, room={"owners_chair"})
-    ),
-    # Who voted how (实名): managers once the vote is counted; never while it is open,
-    # never for a secret ballot.
-    "can_see_ballots": _on(p.can_see_ballots, "closed", MANAGERS),
-    "can_see_ballots[open]": _on(p.can_see_ballots, "assembly", at(), superuser=False),
-    "can_see_ballots[secret ballot]": _on(
-        p.can_see_ballots, "secret", _in_a(NOBODY), superuser=False
     ),
     "can_check_candidate": _on(p.can_check_candidate, "candidate", MANAGERS),
     # ------------------------------------------------------------------------- voting
