@@ -472,8 +472,19 @@ def similarity(a: str, b: str) -> float:
 def rank_similar(
     text: str, candidates: Iterable[tuple[object, str]], threshold: float = SIMILAR_THRESHOLD
 ) -> list[tuple[object, float]]:
-    """``(key, score)`` for every candidate at or above ``threshold``, most similar first."""
-    scored = [(key, similarity(text, other)) for key, other in candidates]
+    """``(key, score)`` for every candidate at or above ``threshold``, most similar first.
+    The text's n-grams and norm are computed once, not once per candidate (a demand's
+    page compares it with up to 300 open ones)."""
+    ga = ngrams(text)
+    norm_a = math.sqrt(sum(c * c for c in ga.values()))
+    scored = []
+    for key, other in candidates:
+        gb = ngrams(other)
+        if not ga or not gb:
+            scored.append((key, 0.0))
+            continue
+        dot = sum(count * gb[g] for g, count in ga.items() if g in gb)
+        scored.append((key, dot / (norm_a * math.sqrt(sum(c * c for c in gb.values())))))
     return sorted(
         ((k, s) for k, s in scored if s >= threshold), key=lambda pair: pair[1], reverse=True
     )

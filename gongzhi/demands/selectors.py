@@ -285,8 +285,16 @@ def inbox_page(user, *, offset: int = 0, limit: int = 20) -> list[InboxRow] | li
     return list(Demand.objects.raw(_inbox_sql(shape), params))
 
 
-def dispatch_board(
-    user,
+def dispatch_board(user, *, now: dt.datetime | None = None, **filters) -> QuerySet[Demand]:
+    """The branch's dispatch board (派单台): demands where the user dispatches, filtered
+    (``board_filter_q``)."""
+    qs = Demand.objects.filter(
+        scope_q(user, DemandCap.DISPATCH), board_filter_q(now=now, **filters)
+    )
+    return qs.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+
+
+def board_filter_q(
     *,
     state: str | None = None,
     category: int | None = None,
@@ -295,23 +303,24 @@ def dispatch_board(
     overdue: bool | None = None,
     kind: str | None = None,
     now: dt.datetime | None = None,
-) -> QuerySet[Demand]:
-    """The branch's dispatch board (派单台): demands where the user dispatches, filtered."""
-    qs = Demand.objects.filter(scope_q(user, DemandCap.DISPATCH))
+) -> Q:
+    """The board's filters as one condition (the page counts its rows with the tab counts,
+    ``web_selectors.board_counts``)."""
+    q = Q()
     if state:
-        qs = qs.filter(state=state)
+        q &= Q(state=state)
     if category:
-        qs = qs.filter(category_id=category)
+        q &= Q(category_id=category)
     if building:
-        qs = qs.filter(building_id=building)
+        q &= Q(building_id=building)
     if compound:
-        qs = qs.filter(compound_id=compound)
+        q &= Q(compound_id=compound)
     if kind:
-        qs = qs.filter(kind=kind)
+        q &= Q(kind=kind)
     if overdue is not None:
         late = Q(state__in=sorted(rules.UNRESOLVED), due_at__lt=now or timezone.now())
-        qs = qs.filter(late) if overdue else qs.exclude(late)
-    return qs.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+        q &= late if overdue else ~late
+    return q
 
 
 def named_rows(qs: QuerySet[Demand], compounds=()) -> list[Demand]:
@@ -409,9 +418,14 @@ def similar_open_demands(
         return []
     if demand is not None and demand.pk:
         qs = qs.exclude(pk=demand.pk)
-    pool = list(qs.select_related("category").order_by("-created_at")[:candidates_max])
-    ranked = rules.rank_similar(text or "", ((d, d.description) for d in pool), threshold)
-    return [Similar(d, round(score, 3)) for d, score in ranked[:limit]]
+    # The candidates' texts only; the few that match are then read as demands (a page
+    # compared up to 300 whole demands to show none).
+    pool = qs.order_by("-created_at").values_list("pk", "description")[:candidates_max]
+    ranked = rules.rank_similar(text or "", pool, threshold)[:limit]
+    if not ranked:
+        return []
+    found = Demand.objects.select_related("category").in_bulk([pk for pk, _score in ranked])
+    return [Similar(found[pk], round(score, 3)) for pk, score in ranked if pk in found]
 
 
 def categories_for(compound: Compound | None) -> QuerySet[Category]:

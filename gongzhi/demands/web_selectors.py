@@ -10,10 +10,12 @@ Open311. Never writes. Every query here is bounded: no query per row.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -305,12 +307,53 @@ def _options_for(
     return options
 
 
+# The handlers of a compound (its bodies and those above, their handling members, its
+# routing rules) are the same on every page of its board: kept in the cache under a
+# version that any write of a body, membership, person or routing rule replaces (signals,
+# demands.apps), and under the day (terms and dissolutions take effect by date). Writes
+# that send no signal (bulk loads, another process with a cache of its own) show within
+# HANDLERS_SECONDS.
+HANDLERS_SECONDS = 300
+_HANDLERS_VERSION = "demands:handlers:version"
+
+
+def forget_handlers(**_kwargs) -> None:
+    """A new version: every cached handler list is read again (a signal receiver)."""
+    cache.set(_HANDLERS_VERSION, uuid.uuid4().hex, None)
+
+
+def _handlers_of(compounds: Sequence[Compound]) -> tuple[list, list, list]:
+    """(candidate bodies, handling members, routing rules) of these compounds."""
+    if not compounds:
+        return [], [], []
+    version = cache.get(_HANDLERS_VERSION)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(_HANDLERS_VERSION, version, None)
+        version = cache.get(_HANDLERS_VERSION) or version
+    ids = ",".join(str(pk) for pk in sorted({c.pk for c in compounds}))
+    key = f"demands:handlers:{version}:{timezone.localdate().isoformat()}:{ids}"
+    found = cache.get(key)
+    if found is None:
+        bodies = _candidate_bodies(list(compounds))
+        found = (
+            bodies,
+            _handling_members(bodies),
+            list(
+                RoutingRule.objects.filter(compound_id__in=sorted({c.pk for c in compounds}))
+                .select_related("handler_body", "handler_person")
+                .order_by("id")
+            ),
+        )
+        cache.set(key, found, HANDLERS_SECONDS)
+    return found
+
+
 def handler_options(demands: Sequence[Demand]) -> dict[int, list[HandlerOption]]:
     """For each demand, the bodies (and their handling members) it may be dispatched to.
-    Two queries for a whole page of demands."""
+    No query when the compounds' handlers are in the cache, else three for a whole page."""
     compounds = {d.compound_id: d.compound for d in demands}
-    bodies = _candidate_bodies(list(compounds.values()))
-    members = _handling_members(bodies)
+    bodies, members, _rules = _handlers_of(list(compounds.values()))
     memo: dict = {}
     return {d.pk: _options_for(d.place_path, d.compound_id, bodies, members, memo) for d in demands}
 
@@ -347,14 +390,13 @@ def _best_rule(rules_of_compound: Iterable[RoutingRule], demand: Demand) -> Rout
 
 
 def suggested_handlers(demands: Sequence[Demand]) -> dict[int, RoutingRule]:
-    """The routing rule that suggests a handler for each demand (one query for a page)."""
-    ids = {d.compound_id for d in demands}
-    if not ids:
+    """The routing rule that suggests a handler for each demand (the compounds' rules, read
+    with their handlers and kept in the cache with them)."""
+    compounds = {d.compound_id: d.compound for d in demands}
+    if not compounds:
         return {}
     by_compound: dict[int, list[RoutingRule]] = defaultdict(list)
-    for rule in RoutingRule.objects.filter(compound_id__in=sorted(ids)).select_related(
-        "handler_body", "handler_person"
-    ):
+    for rule in _handlers_of(list(compounds.values()))[2]:
         by_compound[rule.compound_id].append(rule)
     out = {}
     for d in demands:
@@ -429,10 +471,14 @@ def board_compounds(user, limit: int = 200) -> list[Compound]:
     return list(_compounds_at(access.paths_for(user, DemandCap.DISPATCH)).order_by("name")[:limit])
 
 
-def board_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
-    """Counts for the board's quick filters, in one query over the dispatcher's scope."""
+def board_counts(user, now: dt.datetime | None = None, matching: Q | None = None) -> dict[str, int]:
+    """Counts for the board's quick filters, in one query over the dispatcher's scope;
+    with ``matching`` (the filters of the page, ``selectors.board_filter_q``) also how
+    many rows the page's list has, so its paginator needs no COUNT of its own."""
     now = now or timezone.now()
+    total = Count("id", filter=matching) if matching else Count("id")
     return Demand.objects.filter(selectors.scope_q(user, DemandCap.DISPATCH)).aggregate(
+        matching=total,
         filed=Count("id", filter=Q(state=State.FILED)),
         returned=Count("id", filter=Q(state=State.RETURNED)),
         whistled=Count("id", filter=Q(state=State.WHISTLED)),
@@ -488,7 +534,11 @@ def timeline_entries(demand: Demand, *, sees_reporter: bool) -> list[TimelineEnt
     """The timeline as a page shows it: the system named as such, the reporter's name only
     to those who may see it. One query."""
     out = []
+    labels: dict[str, str] = {}  # each kind translated once (get_kind_display hashes them all)
     for e in selectors.timeline(demand):
+        label = labels.get(e.kind)
+        if label is None:
+            label = labels[e.kind] = e.get_kind_display()
         if e.actor_id is None:
             actor = _("系统")
         elif not sees_reporter and demand.reporter_id and e.actor.person_id == demand.reporter_id:
@@ -499,7 +549,7 @@ def timeline_entries(demand: Demand, *, sees_reporter: bool) -> list[TimelineEnt
         out.append(
             TimelineEntry(
                 kind=e.kind,
-                label=e.get_kind_display(),
+                label=label,
                 at=e.at,
                 actor=actor,
                 is_system=e.actor_id is None or e.kind in _SYSTEM_KINDS,

@@ -101,7 +101,10 @@ def _resolve_place(
         elif room.compound_id != compound.pk:
             errors["room"] = [_("所选房屋不属于该小区。")]
         else:
-            return room, sql.by_pk(Building, room.building_id), room.path, errors
+            # The web form reads the room with its building (select_related): no read more.
+            cached = Room.building.is_cached(room)
+            building = room.building if cached else sql.by_pk(Building, room.building_id)
+            return room, building, room.path, errors
     elif place_kind == PlaceKind.BUILDING:
         if building is None:
             errors["building"] = [_("请选择楼栋。")]
