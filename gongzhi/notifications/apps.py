@@ -12,12 +12,25 @@ class NotificationsConfig(AppConfig):
         from gongzhi.notifications import manifest
 
         manifest.register()
+        # Any other write of a notification (the admin, a script) drops the cached count too.
+        from django.db.models.signals import post_delete, post_save
+
+        from gongzhi.notifications.models import Notification
+
+        post_save.connect(_forget_unread, sender=Notification, dispatch_uid="unread-save")
+        post_delete.connect(_forget_unread, sender=Notification, dispatch_uid="unread-delete")
         checks.register(check_channels, checks.Tags.compatibility)
         from gongzhi.core import schedules
 
         schedules.register(
             "notifications.deliver_stale", "gongzhi.notifications.tasks.deliver_stale", 10
         )
+
+
+def _forget_unread(sender, instance, **kwargs) -> None:
+    from gongzhi.notifications.selectors import forget_unread
+
+    forget_unread([instance.recipient_id])
 
 
 def check_channels(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.audit import services as audit
 from gongzhi.core.access import ensure
-from gongzhi.notifications import conf, kinds, rules
+from gongzhi.notifications import conf, kinds, rules, selectors
 from gongzhi.notifications.channels import (
     Audience,
     broadcast_channels,
@@ -154,6 +154,7 @@ def notify(
             for account in accounts
         ]
     )
+    selectors.forget_unread(account.pk for account in accounts)
 
     names = rules.effective_channels(
         requested, enabled=conf.enabled_channels(), broadcast=broadcast_channels()
@@ -228,6 +229,7 @@ def mark_read(*, actor: Account, notification: Notification) -> Notification:
         updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=now
         )
+        selectors.forget_unread([actor.pk])
         notification.read_at = (
             now
             if updated
@@ -239,9 +241,11 @@ def mark_read(*, actor: Account, notification: Notification) -> Notification:
 def mark_all_read(*, actor: Account) -> int:
     """Mark every unread notification of the actor read; returns how many."""
     ensure(actor is not None and actor.is_authenticated)
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    selectors.forget_unread([actor.pk])
+    return marked
 
 
 @transaction.atomic

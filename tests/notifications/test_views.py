@@ -176,3 +176,21 @@ def test_delivery_log_is_scoped_to_the_staff_place(cast, client, failed_deliveri
 def test_delivery_log_refuses_residents(cast, client, failed_deliveries):
     client.force_login(cast.resident)
     assert client.get("/notifications/deliveries/").status_code == 403
+
+
+def test_the_unread_badge_kept_in_the_cache_follows_every_write(client, cast):
+    """The navigation's unread count is cached per account (notifications.selectors):
+    a new notification, one read and all read each show on the very next page."""
+    from gongzhi.notifications import selectors as notification_selectors
+    from gongzhi.notifications import services as notification_services
+
+    client.force_login(cast.resident)
+    assert 'class="nav-badge"' not in client.get("/").content.decode()
+    assert notification_selectors.unread_count(user=cast.resident) == 0
+    two = [_note(cast.resident), _note(cast.resident, "另一条")]
+    assert notification_selectors.unread_count(user=cast.resident) == 2
+    assert '<span class="nav-badge">2<' in client.get("/").content.decode()
+    notification_services.mark_read(actor=cast.resident, notification=two[0])
+    assert '<span class="nav-badge">1<' in client.get("/").content.decode()
+    notification_services.mark_all_read(actor=cast.resident)
+    assert 'class="nav-badge"' not in client.get("/").content.decode()
