@@ -237,3 +237,30 @@ def test_token_of_an_account_without_a_person(db):
     key = Token.objects.create(user=account).key
     found, _ = TokenAuthentication().authenticate_credentials(key)
     assert found == account and found.person_id is None and found.person is None
+
+
+def test_session_account_is_read_as_the_orm_reads_it(cast, django_assert_num_queries):
+    """A session's account (people.auth.PasswordBackend.get_user) is one statement with
+    its person, the same fields as the ORM's ``select_related("person")``; an id naming
+    nothing (or no id at all) is no user, and an inactive account none either."""
+    from gongzhi.people.auth import PasswordBackend
+    from gongzhi.people.models import Account
+
+    backend = PasswordBackend()
+    orm = Account.objects.select_related("person").get(pk=cast.clerk.pk)
+    with django_assert_num_queries(1):
+        account = backend.get_user(str(cast.clerk.pk))
+        assert account.person.name == orm.person.name
+    fields = [f.attname for f in Account._meta.concrete_fields]
+    assert [getattr(account, f) for f in fields] == [getattr(orm, f) for f in fields]
+    person_fields = [f.attname for f in type(orm.person)._meta.concrete_fields]
+    assert [getattr(account.person, f) for f in person_fields] == [
+        getattr(orm.person, f) for f in person_fields
+    ]
+    for missing in ("999999999", "abc", None, str(2**63)):
+        assert backend.get_user(missing) is None
+    alone = Account.objects.create_user(phone="13900000002", password=PASSWORD)
+    assert backend.get_user(alone.pk).person is None
+    cast.clerk.is_active = False
+    cast.clerk.save(update_fields=["is_active"])
+    assert backend.get_user(cast.clerk.pk) is None
