@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,11 +21,16 @@ from gongzhi.voting.views._common import call, form_errors
 
 
 def _open_questions(assembly, entry):
-    answered = set(Ballot.objects.filter(roll_entry=entry).values_list("question_id", flat=True))
-    questions = list(assembly.questions.prefetch_related("candidates__person").order_by("position"))
-    if assembly.allow_vote_change:
-        return questions
-    return [q for q in questions if q.pk not in answered]
+    """The questions the voter may still answer, in one query (whether each is answered
+    is a subquery); candidates are read only when there is an election among them."""
+    answered = Ballot.objects.filter(roll_entry=entry, question_id=OuterRef("pk"))
+    questions = list(assembly.questions.annotate(answered=Exists(answered)).order_by("position"))
+    if not assembly.allow_vote_change:
+        questions = [q for q in questions if not q.answered]
+    elections = [q for q in questions if q.is_election]
+    if elections:
+        prefetch_related_objects(elections, "candidates__person")
+    return questions
 
 
 @login_required
