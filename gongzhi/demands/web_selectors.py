@@ -349,13 +349,24 @@ def _handlers_of(compounds: Sequence[Compound]) -> tuple[list, list, list]:
     return found
 
 
-def handler_options(demands: Sequence[Demand]) -> dict[int, list[HandlerOption]]:
+def handler_options(demands: Sequence[Demand], handlers=None) -> dict[int, list[HandlerOption]]:
     """For each demand, the bodies (and their handling members) it may be dispatched to.
-    No query when the compounds' handlers are in the cache, else three for a whole page."""
+    No query when the compounds' handlers are in the cache, else three for a whole page.
+    A demand's options depend only on its compound and on which of the bodies' and
+    members' paths its place lies in: demands alike in that share one list."""
     compounds = {d.compound_id: d.compound for d in demands}
-    bodies, members, _rules = _handlers_of(list(compounds.values()))
+    bodies, members, _rules = handlers or _handlers_of(list(compounds.values()))
+    prefixes = sorted({m.scope_path for m in members} | {b.place_path for b in bodies})
     memo: dict = {}
-    return {d.pk: _options_for(d.place_path, d.compound_id, bodies, members, memo) for d in demands}
+    lists: dict[tuple, list[HandlerOption]] = {}
+    out = {}
+    for d in demands:
+        key = (d.compound_id, *(p for p in prefixes if d.place_path.startswith(p)))
+        found = lists.get(key)
+        if found is None:
+            found = lists[key] = _options_for(d.place_path, d.compound_id, bodies, members, memo)
+        out[d.pk] = found
+    return out
 
 
 def compound_handler_options(compound: Compound) -> list[HandlerOption]:
@@ -389,14 +400,14 @@ def _best_rule(rules_of_compound: Iterable[RoutingRule], demand: Demand) -> Rout
     return best
 
 
-def suggested_handlers(demands: Sequence[Demand]) -> dict[int, RoutingRule]:
+def suggested_handlers(demands: Sequence[Demand], handlers=None) -> dict[int, RoutingRule]:
     """The routing rule that suggests a handler for each demand (the compounds' rules, read
     with their handlers and kept in the cache with them)."""
     compounds = {d.compound_id: d.compound for d in demands}
     if not compounds:
         return {}
     by_compound: dict[int, list[RoutingRule]] = defaultdict(list)
-    for rule in _handlers_of(list(compounds.values()))[2]:
+    for rule in (handlers or _handlers_of(list(compounds.values())))[2]:
         by_compound[rule.compound_id].append(rule)
     out = {}
     for d in demands:
@@ -436,8 +447,9 @@ def _options_html(options: Sequence[HandlerOption], suggested: str) -> str:
 def dispatch_choices(demands: Sequence[Demand]) -> dict[int, Dispatch]:
     """Handler options with the suggested one preselected, for every dispatchable demand."""
     dispatchable = [d for d in demands if rules.moves_for(Action.DISPATCH, d.state)]
-    options = handler_options(dispatchable)
-    suggested = suggested_handlers(dispatchable)
+    handlers = _handlers_of(list({d.compound_id: d.compound for d in dispatchable}.values()))
+    options = handler_options(dispatchable, handlers)
+    suggested = suggested_handlers(dispatchable, handlers)
     out: dict[int, Dispatch] = {}
     rendered: dict[tuple, str] = {}
     for d in dispatchable:
