@@ -39,6 +39,24 @@ def test_the_same_staff_member_cannot_confirm_their_own_entry(cast, staff, open_
     assert sheet.status == SheetStatus.PENDING
 
 
+def test_confirming_asks_can_confirm_paper_the_one_rule(cast, staff, open_a, monkeypatch):
+    """The service follows the predicate the pages and the matrix ask, not a copy of it:
+    a second manager the predicate refuses is refused, and the sheet stays pending."""
+    sheet = _enter(staff[0], open_a, permissions.roll_entry_of(cast.owner, open_a))
+    asked = []
+
+    def refuses(user, asked_sheet):
+        asked.append((user, asked_sheet.pk))
+        return False
+
+    monkeypatch.setattr(permissions, "can_confirm_paper", refuses)
+    with pytest.raises(PermissionDenied, match="另一名工作人员"):
+        services.paper_sheet_confirm(actor=staff[1], sheet=sheet)
+    assert asked == [(staff[1], sheet.pk)]
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.PENDING
+
+
 def test_only_vote_managers_enter_paper_ballots(cast, open_a):
     entry = permissions.roll_entry_of(cast.owner, open_a)
     for name in ("clerk", "owner", "secretary"):

@@ -535,9 +535,11 @@ def paper_sheet_confirm(*, actor, sheet: PaperSheet, now: dt.datetime | None = N
         actor is not None and permissions.can_enter_paper(actor, sheet.assembly),
         _("只有负责表决的工作人员可以复核纸质表决票。"),
     )
-    sheet = _lock_sheet(sheet)
-    if sheet.entered_by_id == actor.pk:
-        raise PermissionDenied(_("录入人不能复核自己录入的表决票，须由另一名工作人员复核。"))
+    sheet = _lock_sheet(sheet)  # who entered it, as it stands now
+    ensure(
+        permissions.can_confirm_paper(actor, sheet),
+        _("录入人不能复核自己录入的表决票，须由另一名工作人员复核。"),
+    )
     _ensure_accepting(sheet.assembly, now, paper=True)
     sheet.status = SheetStatus.CONFIRMED
     sheet.confirmed_by = actor
