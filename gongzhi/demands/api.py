@@ -21,7 +21,7 @@ from gongzhi.core.api_permissions import ApiViewMixin, Pagination, action_view, 
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import client_address
-from gongzhi.demands import permissions, selectors, services, web_selectors
+from gongzhi.demands import moves, permissions, selectors, services, web_selectors
 from gongzhi.demands import serializers as s
 from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import STAFF_CHANNELS, Category, Kind
@@ -272,61 +272,31 @@ _action = partial(
 )
 
 
-def _dispatch(request, demand, data):
-    body, person = services.resolve_handler(
-        demand, data.get("handler_body"), data.get("handler_person")
-    )
-    services.demand_dispatch(actor=request.user, demand=demand, handler_body=body,
-                             handler_person=person, note=data["note"])  # fmt: skip
+def _move(name):
+    return lambda request, demand, data: moves.perform(name, request.user, demand, data)
 
 
-def _merge(request, demand, data):
-    into = services.resolve_merge_target(request.user, demand, data["into"])
-    services.demand_merge(actor=request.user, demand=demand, into=into, note=data["note"])
-
-
-ACTIONS = {
-    "dispatch": _action("dispatch", s.DispatchSerializer, "派单",
-                        "派给承办组织和/或承办人;都不填时按本小区派单规则推荐。", _dispatch),
-    "accept": _action("accept", s.NoteSerializer, "接单", "承办人接单,办结时限开始计算。",
-                      lambda r, d, v: services.demand_accept(actor=r.user, demand=d, note=v["note"])),
-    "return": _action("return", s.ReasonSerializer, "退回", "承办人退回给派单人,须填理由。",
-                      lambda r, d, v: services.demand_return(actor=r.user, demand=d,
-                                                             reason=v["reason"])),
-    "whistle": _action("whistle", s.ReasonSerializer, "吹哨",
-                       "诉求人或承办人吹哨,叫来升级链的下一层级,须填理由。",
-                       lambda r, d, v: services.demand_whistle(actor=r.user, demand=d,
-                                                               reason=v["reason"])),
-    "report-in": _action("report-in", s.NoteSerializer, "报到", "被叫来的层级报到并承办。",
-                         lambda r, d, v: services.demand_report_in(actor=r.user, demand=d,
-                                                                   note=v["note"])),
-    "resolve": _action("resolve", s.ResolveSerializer, "办结", "承办人办结,可附办结照片。",
-                       lambda r, d, v: services.demand_resolve(actor=r.user, demand=d,
-                                                               note=v["note"], photos=v["photos"]),
-                       multipart=True),
-    "evaluate": _action("evaluate", s.EvaluateSerializer, "评价",
-                        "诉求人评价1–5分;2分及以下转入整改。",
-                        lambda r, d, v: services.demand_evaluate(actor=r.user, demand=d,
-                                                                 rating=v["rating"],
-                                                                 comment=v["comment"])),
-    "feedback": _action("feedback", s.TextSerializer, "反馈", "承办人评价后反馈。",
-                        lambda r, d, v: services.demand_feedback(actor=r.user, demand=d,
-                                                                 text=v["text"])),
-    "close": _action("close", s.SummarySerializer, "总结关闭", "社区写总结并关闭。",
-                     lambda r, d, v: services.demand_close(actor=r.user, demand=d,
-                                                           summary=v["summary"])),
-    "merge": _action("merge", s.MergeSerializer, "合并", "派单人把重复诉求合并到原诉求。", _merge),
-    "withdraw": _action("withdraw", s.ReasonSerializer, "撤回", "诉求人撤回未办结的诉求。",
-                        lambda r, d, v: services.demand_withdraw(actor=r.user, demand=d,
-                                                                 reason=v["reason"])),
-    "follow": _action("follow", s.NoteSerializer, "关注", "关注一条可见的诉求(如本小区公开的诉求)。",
-                      lambda r, d, v: services.demand_follow(actor=r.user, demand=d)),
-    "unfollow": _action("unfollow", s.NoteSerializer, "取消关注", "取消关注。",
-                        lambda r, d, v: services.demand_unfollow(actor=r.user, demand=d)),
-    "comment": _action("comment", s.TextSerializer, "留言", "在时间线上留言。",
-                       lambda r, d, v: services.demand_comment(actor=r.user, demand=d,
-                                                               text=v["text"])),
+# name → (serializer, summary, description); resolve takes photos (multipart).
+_MOVE_DOCS = {
+    "dispatch": (s.DispatchSerializer, "派单", "派给承办组织和/或承办人;都不填时按本小区派单规则推荐。"),
+    "accept": (s.NoteSerializer, "接单", "承办人接单,办结时限开始计算。"),
+    "return": (s.ReasonSerializer, "退回", "承办人退回给派单人,须填理由。"),
+    "whistle": (s.ReasonSerializer, "吹哨", "诉求人或承办人吹哨,叫来升级链的下一层级,须填理由。"),
+    "report-in": (s.NoteSerializer, "报到", "被叫来的层级报到并承办。"),
+    "resolve": (s.ResolveSerializer, "办结", "承办人办结,可附办结照片。"),
+    "evaluate": (s.EvaluateSerializer, "评价", "诉求人评价1–5分;2分及以下转入整改。"),
+    "feedback": (s.TextSerializer, "反馈", "承办人评价后反馈。"),
+    "close": (s.SummarySerializer, "总结关闭", "社区写总结并关闭。"),
+    "merge": (s.MergeSerializer, "合并", "派单人把重复诉求合并到原诉求。"),
+    "withdraw": (s.ReasonSerializer, "撤回", "诉求人撤回未办结的诉求。"),
+    "follow": (s.NoteSerializer, "关注", "关注一条可见的诉求(如本小区公开的诉求)。"),
+    "unfollow": (s.NoteSerializer, "取消关注", "取消关注。"),
+    "comment": (s.TextSerializer, "留言", "在时间线上留言。"),
 }  # fmt: skip
+ACTIONS = {
+    name: _action(name, ser, summary, description, _move(name), multipart=name == "resolve")
+    for name, (ser, summary, description) in _MOVE_DOCS.items()
+}
 
 
 class CategoryListView(ApiViewMixin, generics.GenericAPIView):

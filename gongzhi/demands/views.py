@@ -33,7 +33,7 @@ from gongzhi.core.access import ensure
 from gongzhi.core.inputs import ascii_int
 from gongzhi.core.ratelimit import RateLimited, client_address
 from gongzhi.demands import forms as f
-from gongzhi.demands import html, permissions, rules, selectors, services, web_selectors
+from gongzhi.demands import html, moves, permissions, rules, selectors, services, web_selectors
 from gongzhi.demands.capabilities import DemandCap
 from gongzhi.demands.models import Category, Channel, Kind, PlaceKind, RoutingRule
 from gongzhi.demands.photos import MAX_PHOTOS
@@ -439,87 +439,24 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     return response
 
 
-def _act_dispatch(user, d, data):
-    body, person = services.resolve_handler(d, data["handler_body"], data["handler_person"])
-    return services.demand_dispatch(
-        actor=user, demand=d, handler_body=body, handler_person=person, note=data["note"]
-    )
-
-
-def _act_merge(user, d, data):
-    into = services.resolve_merge_target(user, d, data["into"])
-    return services.demand_merge(actor=user, demand=d, into=into, note=data["note"])
-
-
-# action → (form, service call, success message)
+# action → (form, success message); the service each calls is moves.MOVES'.
 ACTS = {
-    "dispatch": (f.DispatchForm, _act_dispatch, gettext_lazy("已派单。")),
-    "accept": (
-        f.NoteForm,
-        lambda u, d, v: services.demand_accept(actor=u, demand=d, note=v["note"]),
-        gettext_lazy("已接单,请在办结时限内办好。"),
-    ),
-    "return": (
-        f.ReasonForm,
-        lambda u, d, v: services.demand_return(actor=u, demand=d, reason=v["reason"]),
-        gettext_lazy("已退回派单人。"),
-    ),
-    "whistle": (
-        f.ReasonForm,
-        lambda u, d, v: services.demand_whistle(actor=u, demand=d, reason=v["reason"]),
-        gettext_lazy("已吹哨,上一级已被叫来报到。"),
-    ),
-    "report_in": (
-        f.NoteForm,
-        lambda u, d, v: services.demand_report_in(actor=u, demand=d, note=v["note"]),
-        gettext_lazy("已报到,请抓紧办理。"),
-    ),
-    "resolve": (
-        f.ResolveForm,
-        lambda u, d, v: services.demand_resolve(
-            actor=u, demand=d, note=v["note"], photos=v["photos"]
-        ),
-        gettext_lazy("已办结,等待居民评价。"),
-    ),
-    "evaluate": (
-        f.EvaluateForm,
-        lambda u, d, v: services.demand_evaluate(
-            actor=u, demand=d, rating=v["rating"], comment=v["comment"]
-        ),
-        gettext_lazy("谢谢您的评价!"),
-    ),
-    "feedback": (
-        f.TextForm,
-        lambda u, d, v: services.demand_feedback(actor=u, demand=d, text=v["text"]),
-        gettext_lazy("已反馈。"),
-    ),
-    "close": (
-        f.SummaryForm,
-        lambda u, d, v: services.demand_close(actor=u, demand=d, summary=v["summary"]),
-        gettext_lazy("已写总结并归档。"),
-    ),
-    "withdraw": (
-        f.ReasonForm,
-        lambda u, d, v: services.demand_withdraw(actor=u, demand=d, reason=v["reason"]),
-        gettext_lazy("诉求已撤回。"),
-    ),
-    "merge": (f.MergeForm, _act_merge, gettext_lazy("已合并,原诉求人会收到后续进展。")),
-    "follow": (
-        f.NoteForm,
-        lambda u, d, v: services.demand_follow(actor=u, demand=d),
-        gettext_lazy("已关注,有进展会通知您。"),
-    ),
-    "unfollow": (
-        f.NoteForm,
-        lambda u, d, v: services.demand_unfollow(actor=u, demand=d),
-        gettext_lazy("已取消关注。"),
-    ),
-    "comment": (
-        f.TextForm,
-        lambda u, d, v: services.demand_comment(actor=u, demand=d, text=v["text"]),
-        gettext_lazy("留言已添加。"),
-    ),
+    "dispatch": (f.DispatchForm, gettext_lazy("已派单。")),
+    "accept": (f.NoteForm, gettext_lazy("已接单,请在办结时限内办好。")),
+    "return": (f.ReasonForm, gettext_lazy("已退回派单人。")),
+    "whistle": (f.ReasonForm, gettext_lazy("已吹哨,上一级已被叫来报到。")),
+    "report_in": (f.NoteForm, gettext_lazy("已报到,请抓紧办理。")),
+    "resolve": (f.ResolveForm, gettext_lazy("已办结,等待居民评价。")),
+    "evaluate": (f.EvaluateForm, gettext_lazy("谢谢您的评价!")),
+    "feedback": (f.TextForm, gettext_lazy("已反馈。")),
+    "close": (f.SummaryForm, gettext_lazy("已写总结并归档。")),
+    "withdraw": (f.ReasonForm, gettext_lazy("诉求已撤回。")),
+    "merge": (f.MergeForm, gettext_lazy("已合并,原诉求人会收到后续进展。")),
+    "follow": (f.NoteForm, gettext_lazy("已关注,有进展会通知您。")),
+    "unfollow": (f.NoteForm, gettext_lazy("已取消关注。")),
+    "comment": (f.TextForm, gettext_lazy("留言已添加。")),
 }
+assert set(ACTS) == set(moves.MOVES)
 ALIASES = {"handler_body": "handler", "handler_person": "handler"}
 
 
@@ -532,13 +469,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     user = request.user
     demand = selectors.demand_for(user, pk)
-    form_class, call, done = ACTS[action]
+    form_class, done = ACTS[action]
     form = form_class(request.POST, request.FILES)
     ctx = request.POST.get("ctx", "")
     status = 400
     if form.is_valid():
         try:
-            call(user, demand, form.cleaned_data)
+            moves.perform(action, user, demand, form.cleaned_data)
         except ValidationError as exc:
             f.add_service_errors(form, exc, ALIASES)
         except PermissionDenied as exc:
