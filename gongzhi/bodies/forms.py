@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.bodies import rules
 from gongzhi.bodies.models import Body, Post
+from gongzhi.bodies.selectors import person_in_scope
 from gongzhi.core.capabilities import Cap
-from gongzhi.core.selectors import person_in_scope, scope_choices, scope_node
 from gongzhi.core.text import TextField
 from gongzhi.people.permissions import can_reach_person
 from gongzhi.people.rules import normalise_mobile
+from gongzhi.places.selectors import scope_choices, scope_node
 
 
 class DateInput(forms.DateInput):

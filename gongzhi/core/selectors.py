@@ -14,22 +14,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# person_in_scope, scope_choices, scope_node moved to bodies.selectors and places.selectors
-# (issue 9); they stay importable from here only for gongzhi/bodies/forms.py, which another
-# change is editing: drop them here once it imports them from their apps.
-from gongzhi.bodies.selectors import person_in_scope  # noqa: F401
 from gongzhi.core import access, registry
 from gongzhi.core.capabilities import Cap
 from gongzhi.core.registry import Link
 from gongzhi.places import rules as place_rules
 from gongzhi.places.models import Compound
 from gongzhi.places.rules import level_of
-from gongzhi.places.selectors import (  # noqa: F401 (scope_choices, scope_node: see above)
+from gongzhi.places.selectors import (
     figures_for,
     figures_total,
     place_names,
-    scope_choices,
-    scope_node,
 )
 
 LEVEL_RANK = {level: i for i, (level, _prefix) in enumerate(place_rules.LEVELS)}
