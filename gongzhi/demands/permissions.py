@@ -112,6 +112,20 @@ def can_handle(user, demand: Demand) -> bool:
     )
 
 
+def may_dispatch_somewhere(user) -> bool:
+    """Does ``user`` dispatch anywhere (the dispatch board is then theirs)?"""
+    return _authenticated(user) and (
+        access.is_superuser(user) or bool(access.paths_for(user, DemandCap.DISPATCH))
+    )
+
+
+def may_handle_somewhere(user) -> bool:
+    """Does ``user`` act for a body on demands, or handle as a person, anywhere (the inbox)?"""
+    return _authenticated(user) and bool(
+        handler_memberships(user) or access.paths_for(user, DemandCap.HANDLE)
+    )
+
+
 def can_whistle(user, demand: Demand) -> bool:
     return is_reporter(user, demand) or can_handle(user, demand)
 

@@ -175,6 +175,16 @@ NOT_PERSONAL = "a superuser is not the reporter nor a member of the handler body
 
 PREDICATES = {
     "is_active_user": Check(lambda u, w, place: p.is_active_user(u), anywhere(ROLES)),
+    # The board and the inbox, wherever one works (what /demands/ opens on).
+    "may_dispatch_somewhere": Check(
+        lambda u, w, place: p.may_dispatch_somewhere(u),
+        anywhere({"secretary", "grid_worker", "community_worker"}),
+    ),
+    "may_handle_somewhere": Check(  # every post that acts for its body; a superuser has none
+        lambda u, w, place: p.may_handle_somewhere(u),
+        anywhere(set(ROLES) - {"resident", "owner", "outsider", "nobody"}),
+        superuser=False,
+    ),
     # 居民点单: a resident or owner, in their own compound.
     "can_file": Check(
         lambda u, w, place: p.can_file(

@@ -2,7 +2,7 @@
 
 from gongzhi.places import permissions as p
 from tests.permission_matrix.framework import Check, found
-from tests.permission_matrix.tables import VIEW_PLACE, _path, holding
+from tests.permission_matrix.tables import ROLES, VIEW_PLACE, _path, holding
 
 # What each place is as a compound (the room: its compound's page is A's).
 _COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
@@ -28,20 +28,7 @@ PREDICATES = {
         lambda u, c, place: found(lambda: p.get_community_for(u, _compound(c, place).community_id)),
         {
             **{
-                place: frozenset(
-                    {
-                        "community_worker",
-                        "street_official",
-                        "resident",
-                        "owner",
-                        "building_leader",
-                        "clerk",
-                        "clerk_b",
-                        "secretary",
-                        "owners_chair",
-                        "grid_worker",
-                    }
-                )
+                place: frozenset(set(ROLES) - {"outsider", "nobody"})  # all of C1's
                 for place in ("A", "A/1号楼", "B")
             },
             "Z": frozenset({"street_official", "outsider"}),
