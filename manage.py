@@ -9,8 +9,10 @@ KEYLESS_COMMANDS = {"tally"}  # the public recount (docs/voting.md)
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
-    if len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS:
-        os.environ["GONGZHI_KEYLESS_COMMAND"] = sys.argv[1]
+    # `manage.py tally …`, and its help: `manage.py help tally`, `manage.py tally --help`.
+    asked = sys.argv[2:3] if sys.argv[1:2] == ["help"] else sys.argv[1:2]
+    if asked and asked[0] in KEYLESS_COMMANDS:
+        os.environ["GONGZHI_KEYLESS_COMMAND"] = asked[0]
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -329,3 +329,19 @@ def test_runs_on_a_fresh_checkout_with_no_environment_settings(tmp_path: Path) -
     result = run_tally(str(write(tmp_path, elevator("use_maintenance_fund"))), env=bare)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passed"] is True
+
+
+@pytest.mark.parametrize("words", [["help", "tally"], ["tally", "--help"]])
+def test_its_help_needs_no_environment_settings_either(tmp_path: Path, words) -> None:
+    bare = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "manage.py", *words], capture_output=True,
+                            text=True, env=bare, cwd=ROOT, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "tally" in result.stdout and "SECRET_KEY" not in result.stderr
+
+
+def test_other_commands_still_need_the_secret_key(tmp_path: Path) -> None:
+    bare = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "manage.py", "help", "migrate"], capture_output=True,
+                            text=True, env=bare, cwd=ROOT, timeout=60)  # fmt: skip
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
