@@ -25,10 +25,11 @@ class DateInput(forms.DateInput):
 
 def post_choices(kind: str) -> list[tuple[str, str]]:
     """The posts that mean something in a body of ``kind`` (bodies.rules), and 成员."""
+    posts = rules.post_roles()
     return [
         (value, label)
         for value, label in Post.choices
-        if (kind, value) in rules.post_roles() or value == Post.MEMBER
+        if (kind, value) in posts or value == Post.MEMBER
     ]
 
 

@@ -46,6 +46,7 @@ _STANDING_BASE: dict[Role, frozenset[str]] = {
 _declared: dict[str, str] = {c.value: "core" for c in Cap}  # capability → declaring app
 _granted: dict[Role, frozenset[str]] = {}
 _appoints: dict[str, set[str]] = {}
+_standing: tuple[int, dict[Role, frozenset[str]]] = (-1, {})  # standing(), per version
 _version = 0
 
 
@@ -99,8 +100,12 @@ def granted_roles() -> dict[Role, frozenset[str]]:
 
 
 def standing(role: Role) -> frozenset[str]:
-    """What a standing role (``RESIDENT``, ``OWNER``, ``DUAL_REGISTERED``) holds."""
-    return _STANDING_BASE[role] | granted(role)
+    """What a standing role (``RESIDENT``, ``OWNER``, ``DUAL_REGISTERED``) holds: asked by
+    every request's grants, so kept until the next grant."""
+    global _standing
+    if _standing[0] != _version:
+        _standing = (_version, {r: base | granted(r) for r, base in _STANDING_BASE.items()})
+    return _standing[1][role]
 
 
 def standing_roles() -> dict[Role, frozenset[str]]:

@@ -104,8 +104,6 @@ def can_handle(user, demand: Demand) -> bool:
         return False
     if not demand.handler_body_id:
         return bool(demand.handler_person_id) and demand.handler_person_id == user.person_id
-    if not demand.handler_body_id:
-        return False
     return any(
         body_id == demand.handler_body_id and demand.place_path.startswith(scope)
         for body_id, scope, _narrowed in handler_memberships(user)
