@@ -109,6 +109,15 @@ def _path(cast: Cast, place: str) -> str:
 
 
 PLACES = tuple(MATRIX)
+# The compound of each place, as the cast's attribute (the room's is A), and the places
+# that are compounds themselves.
+COMPOUND_OF = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
+COMPOUND_PLACES = ("A", "B", "Z")
+
+
+def compound_at(cast: Cast, place: str):
+    return getattr(cast, COMPOUND_OF[place])
+
 
 # The body whose post each role holds (the dissolved-body rows).
 POST_BODY = {

@@ -2,10 +2,8 @@
 finds this module by the app's name: no edit outside the app)."""
 
 from tests.permission_matrix.framework import Check, found
-from tests.permission_matrix.tables import _path
+from tests.permission_matrix.tables import _path, compound_at
 from tests.plugin_app import permissions as p
-
-_COMPOUND = {"A": "a", "B": "b", "Z": "z"}
 
 PREDICATES = {
     # Residents water where they live, building leaders in their building.
@@ -19,7 +17,7 @@ PREDICATES = {
         },
     ),
     "get_garden_for": Check(
-        lambda u, c, place: found(lambda: p.get_garden_for(u, getattr(c, _COMPOUND[place]).pk)),
+        lambda u, c, place: found(lambda: p.get_garden_for(u, compound_at(c, place).pk)),
         {"A": frozenset({"resident"}), "B": frozenset(), "Z": frozenset({"outsider"})},
     ),
 }

@@ -20,14 +20,9 @@ from gongzhi.demands.models import Category, Channel, PlaceKind
 from gongzhi.demands.rules import Action, Role
 from tests.factories import BodyFactory, resident_of
 from tests.permission_matrix.framework import Check, anywhere, at, found
-from tests.permission_matrix.tables import DISPATCH, ROLES, VIEW_PLACE, holding
+from tests.permission_matrix.tables import DISPATCH, PLACES, ROLES, VIEW_PLACE, compound_at, holding
 
-_COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
 _IN_A = ("A", "A/1号楼")  # the places of the variants that need A's bodies
-
-
-def _compound(cast, place):
-    return getattr(cast, _COMPOUND[place])
 
 
 def build(cast):
@@ -47,7 +42,7 @@ def build(cast):
     def where(place):
         if place == "A/1号楼":
             return {"compound": cast.a, "place_kind": PlaceKind.ROOM, "room": cast.room_a}
-        return {"compound": _compound(cast, place), "place_kind": PlaceKind.COMMON}
+        return {"compound": compound_at(cast, place), "place_kind": PlaceKind.COMMON}
 
     def file(place, *, actor=None, person=None, **kw):
         return services.demand_file_on_behalf(
@@ -82,7 +77,7 @@ def build(cast):
         services.demand_follow(actor=cast.owner, demand=d)  # "me too", by the owner of A
         return d
 
-    places = tuple(_COMPOUND)
+    places = PLACES
     return SimpleNamespace(
         cast=cast,
         filed={place: file(place) for place in places},
@@ -188,14 +183,14 @@ PREDICATES = {
     # 居民点单: a resident or owner, in their own compound.
     "can_file": Check(
         lambda u, w, place: p.can_file(
-            u, w.cast.room_a.path if place == "A/1号楼" else _compound(w.cast, place).path
+            u, w.cast.room_a.path if place == "A/1号楼" else compound_at(w.cast, place).path
         ),
         at(A={"resident", "owner"}, Z={"outsider"}),
     ),
     # Staff record a resident's demand: dispatchers, and handlers within their scope.
     "can_file_on_behalf": Check(
         lambda u, w, place: p.can_file_on_behalf(
-            u, w.cast.room_a.path if place == "A/1号楼" else _compound(w.cast, place).path
+            u, w.cast.room_a.path if place == "A/1号楼" else compound_at(w.cast, place).path
         ),
         at(
             A={"secretary", "community_worker", "clerk", "owners_chair"},
@@ -241,7 +236,7 @@ PREDICATES = {
     "can_close": Check(_on("feedback", p.can_close), COMMUNITY),
     # The compound's routing rules, chain and categories (the room: its compound, A).
     "can_manage_compound": Check(
-        lambda u, w, place: p.can_manage_compound(u, _compound(w.cast, place).path),
+        lambda u, w, place: p.can_manage_compound(u, compound_at(w.cast, place).path),
         at(A={"secretary", "community_worker"}, B={"community_worker"}),
     ),
     # The name: reporter, handler, dispatchers; not the figure-holders who read it.

@@ -25,10 +25,9 @@ from gongzhi.lists.models import ItemClaim, ListItem, WorkList
 from gongzhi.lists.rules import Action, ListKind, Mode, Role, Source
 from tests.factories import AccountFactory, BodyFactory, MembershipFactory, PartyMemberFactory
 from tests.permission_matrix.framework import Check, at, found
-from tests.permission_matrix.tables import _path
+from tests.permission_matrix.tables import COMPOUND_OF, _path
 
 # What each place's lists are: the compound's (the room's are A's), and its community's.
-_COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
 _COMMUNITY = {"A": "c1", "A/1号楼": "c1", "B": "c1", "Z": "c2"}
 
 
@@ -149,7 +148,7 @@ def build(cast):
 
 def _here(attr):
     """The place's compound's ``attr`` (a list, an item or a claim)."""
-    return lambda w, place: getattr(w.compounds[_COMPOUND[place]], attr)
+    return lambda w, place: getattr(w.compounds[COMPOUND_OF[place]], attr)
 
 
 def _community(attr):

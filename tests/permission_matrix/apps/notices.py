@@ -11,18 +11,17 @@ from gongzhi.notices import permissions as p
 from gongzhi.notices import services
 from gongzhi.voting.capabilities import VotingCap
 from tests.permission_matrix.framework import Check, found
-from tests.permission_matrix.tables import VIEW_PLACE, holding
+from tests.permission_matrix.tables import COMPOUND_PLACES, VIEW_PLACE, compound_at, holding
 
-_COMPOUND = {"A": "a", "B": "b", "Z": "z"}
-_SEE = {place: roles for place, roles in holding(VIEW_PLACE).items() if place in _COMPOUND}
+_SEE = {place: roles for place, roles in holding(VIEW_PLACE).items() if place in COMPOUND_PLACES}
 _VOTE_MANAGERS = {"A": frozenset({"community_worker", "owners_chair"}),
                   "B": frozenset({"community_worker"}), "Z": frozenset()}  # fmt: skip
 
 
 def build(cast):
     public, staff = {}, {}
-    for place, name in _COMPOUND.items():
-        compound = getattr(cast, name)
+    for place in COMPOUND_PLACES:
+        compound = compound_at(cast, place)
         public[place] = services.notice_post(actor=None, compound=compound, title="停水通知")
         staff[place] = services.notice_post(
             actor=None, compound=compound, title="备案提醒", audience_cap=VotingCap.MANAGE_VOTES
@@ -30,13 +29,9 @@ def build(cast):
     return SimpleNamespace(cast=cast, public=public, staff=staff)
 
 
-def _compound(w, place):
-    return getattr(w.cast, _COMPOUND[place])
-
-
 PREDICATES = {
     "can_post_notice": Check(
-        lambda u, w, place: p.can_post_notice(u, _compound(w, place)),
+        lambda u, w, place: p.can_post_notice(u, compound_at(w.cast, place)),
         {  # community staff, the branch secretary, the owners' committee chair
             "A": frozenset({"community_worker", "secretary", "owners_chair"}),
             "B": frozenset({"community_worker"}),
@@ -55,7 +50,7 @@ PREDICATES = {
     ),
     # The board's list (the caller has checked the compound): the audience's notices only.
     "notices_visible_to": Check(
-        lambda u, w, place: w.staff[place] in p.notices_visible_to(u, _compound(w, place)),
+        lambda u, w, place: w.staff[place] in p.notices_visible_to(u, compound_at(w.cast, place)),
         _VOTE_MANAGERS,
     ),
 }

@@ -21,10 +21,10 @@ from tests.permission_matrix.tables import (
     VIEW_PHONE,
     VIEW_ROSTER,
     _path,
+    compound_at,
     holding,
 )  # fmt: skip
 
-_COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
 # Who holds roster.view over the whole compound (not a building or a grid of it).
 _COMPOUND_ROSTER = {
     "A": frozenset({"clerk", "secretary", "owners_chair", "community_worker"}),
@@ -54,7 +54,7 @@ def _cap(predicate):
 
 
 def _resident(user, w, place) -> bool:
-    compound = getattr(w.cast, _COMPOUND[place])
+    compound = compound_at(w.cast, place)
     pk = w.persons[place].pk
     return found(lambda: p.get_resident_for(user, compound, pk, capability=Cap.VIEW_ROSTER))
 

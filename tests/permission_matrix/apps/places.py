@@ -2,22 +2,14 @@
 
 from gongzhi.places import permissions as p
 from tests.permission_matrix.framework import Check, found
-from tests.permission_matrix.tables import ROLES, VIEW_PLACE, _path, holding
-
-# What each place is as a compound (the room: its compound's page is A's).
-_COMPOUND = {"A": "a", "A/1号楼": "a", "B": "b", "Z": "z"}
-
-
-def _compound(cast, place):
-    return getattr(cast, _COMPOUND[place])
-
+from tests.permission_matrix.tables import ROLES, VIEW_PLACE, _path, compound_at, holding
 
 PREDICATES = {
     "can_view_place": Check(
         lambda u, c, place: p.can_view_place(u, _path(c, place)), holding(VIEW_PLACE)
     ),  # fmt: skip
     "get_compound_for": Check(
-        lambda u, c, place: found(lambda: p.get_compound_for(u, _compound(c, place).pk)),
+        lambda u, c, place: found(lambda: p.get_compound_for(u, compound_at(c, place).pk)),
         {
             place: holding(VIEW_PLACE)["A" if place == "A/1号楼" else place]
             for place in holding(VIEW_PLACE)
@@ -25,7 +17,9 @@ PREDICATES = {
     ),  # fmt: skip
     "get_community_for": Check(
         # A and B are community C1's, Z is C2's: who sees the community of each place.
-        lambda u, c, place: found(lambda: p.get_community_for(u, _compound(c, place).community_id)),
+        lambda u, c, place: found(
+            lambda: p.get_community_for(u, compound_at(c, place).community_id)
+        ),
         {
             **{
                 place: frozenset(set(ROLES) - {"outsider", "nobody"})  # all of C1's

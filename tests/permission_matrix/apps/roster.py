@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 
 from gongzhi.roster import permissions as p
 from tests.permission_matrix.framework import Check, found
+from tests.permission_matrix.tables import compound_at
 
-_COMPOUND = {"A": "a", "B": "b", "Z": "z"}
 _EDITORS = {  # roster.edit over the compound: community staff
     "A": frozenset({"community_worker"}),
     "B": frozenset({"community_worker"}),
@@ -13,15 +13,11 @@ _EDITORS = {  # roster.edit over the compound: community staff
 }
 
 
-def _compound(cast, place):
-    return getattr(cast, _COMPOUND[place])
-
-
 def _page(export):
     def ask(user, cast, place) -> bool:
         try:  # 404 for a compound out of sight, 403 for one seen but not editable
             return found(
-                lambda: p.get_compound_for_roster(user, _compound(cast, place).pk, export=export)
+                lambda: p.get_compound_for_roster(user, compound_at(cast, place).pk, export=export)
             )
         except PermissionDenied:
             return False
@@ -31,10 +27,10 @@ def _page(export):
 
 PREDICATES = {
     "can_import_roster": Check(
-        lambda u, c, place: p.can_import_roster(u, _compound(c, place)), _EDITORS
+        lambda u, c, place: p.can_import_roster(u, compound_at(c, place)), _EDITORS
     ),  # fmt: skip
     "can_export_roster": Check(
-        lambda u, c, place: p.can_export_roster(u, _compound(c, place)), _EDITORS
+        lambda u, c, place: p.can_export_roster(u, compound_at(c, place)), _EDITORS
     ),  # fmt: skip
     "get_compound_for_roster": Check(_page(False), _EDITORS),
     "get_compound_for_roster[export]": Check(_page(True), _EDITORS),

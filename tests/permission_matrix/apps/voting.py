@@ -48,11 +48,10 @@ from gongzhi.voting import services
 from gongzhi.voting.models import Proxy, ProxyStatus
 from tests.factories import AccountFactory, resident_of
 from tests.permission_matrix.framework import Check, at
-from tests.permission_matrix.tables import PLACES, VIEW_PLACE, holding
+from tests.permission_matrix.tables import COMPOUND_OF, PLACES, VIEW_PLACE, compound_at, holding
 from tests.voting.helpers import add_owner, open_assembly, scan
 
 ROOM = "A/1号楼"
-_COMPOUND = {"A": "a", ROOM: "a", "B": "b", "Z": "z"}
 
 # Who sees an assembly or election: whoever sees its compound (places.permissions). The
 # room's assembly is A's, so the room row is A's.
@@ -146,7 +145,7 @@ def build(cast):
     elections[ROOM] = elections["A"]
     world = SimpleNamespace(
         cast=cast,
-        compound={place: getattr(cast, name) for place, name in _COMPOUND.items()},
+        compound={place: compound_at(cast, place) for place in COMPOUND_OF},
         assembly={"A": asm_a, ROOM: asm_a, "B": asm_b, "Z": asm_z},
         closed={"A": closed_a, ROOM: closed_a, "B": closed_b, "Z": closed_z},
         entry={
